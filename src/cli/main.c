@@ -1,0 +1,2 @@
+#include "envoi.h"
+int main(void) { return 0; }
