@@ -22,6 +22,8 @@ typedef struct envoi_tls_config {
  * (ENVOI_ERESOLVE, ENVOI_ECONNECT, ENVOI_ETIMEDOUT) are described in err. */
 int envoi_conn_open(envoi_conn **out, const char *host, unsigned port, int connect_ms, int io_ms,
                     envoi_error *err);
+/* Close and free (NULL is fine): TLS sends close_notify without waiting for
+ * the peer's; writes not yet flushed are discarded. */
 void envoi_conn_close(envoi_conn *c);
 void envoi_conn_set_timeout(envoi_conn *c, int io_ms);
 

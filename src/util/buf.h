@@ -23,7 +23,8 @@ int envoi_buf_append(envoi_buf *b, const void *data, size_t len);
 int envoi_buf_append_str(envoi_buf *b, const char *s);
 int envoi_buf_append_char(envoi_buf *b, char c);
 int envoi_buf_printf(envoi_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int envoi_buf_vprintf(envoi_buf *b, const char *fmt, va_list ap);
+int envoi_buf_vprintf(envoi_buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* Drop the first n bytes. */
 void envoi_buf_consume(envoi_buf *b, size_t n);
 void envoi_buf_clear(envoi_buf *b);
