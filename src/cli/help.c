@@ -1,0 +1,152 @@
+/* Help texts: every option in one line, its default, examples, exit codes. */
+#include "cli/help.h"
+
+#include "envoi/version.h"
+
+static const char exit_codes[] =
+    "Exit status (sysexits.h):\n"
+    "  0   sent (with --partial: at least one recipient accepted)\n"
+    "  64  usage error: unknown option, bad or missing value\n"
+    "  65  bad message data: malformed address, CR/LF in a header, bad domain\n"
+    "  66  a file (body, attachment, password file, --raw) cannot be read\n"
+    "  69  refused for good: 5xx reply, no recipient accepted, no STARTTLS,\n"
+    "      certificate not accepted, no common AUTH mechanism\n"
+    "  70  internal error\n"
+    "  71  out of memory\n"
+    "  75  temporary failure, try again later: 4xx reply, timeout, connection\n"
+    "      refused or closed, host name not resolved\n"
+    "  76  the server's answer does not follow the protocol, TLS failure\n"
+    "  77  authentication refused, or AUTH refused over an unencrypted\n"
+    "      connection (see --allow-plaintext-auth)\n"
+    "  78  configuration file error, or a failing --password-command or\n"
+    "      --oauth-token-command\n";
+
+void cli_help_main(FILE *out)
+{
+    fprintf(out,
+            "envoi %s - email for applications\n"
+            "\n"
+            "Usage: envoi COMMAND [OPTIONS]\n"
+            "       envoi --version | --help\n"
+            "\n"
+            "Commands:\n"
+            "  send      compose a message and send it through an SMTP server\n"
+            "  help      show the help of a command: envoi help send\n"
+            "\n"
+            "Options:\n"
+            "  -h, --help     show this help\n"
+            "  --version      show the version\n"
+            "\n"
+            "Configuration: --config FILE, else $XDG_CONFIG_HOME/envoi/config\n"
+            "(~/.config/envoi/config), else /etc/envoi/config. See envoi(1).\n"
+            "\n"
+            "%s",
+            ENVOI_VERSION_STRING, exit_codes);
+}
+
+void cli_help_send(FILE *out)
+{
+    fputs("Usage: envoi send [OPTIONS]\n"
+          "\n"
+          "Compose a message from the options (or take one as it is with --raw) and\n"
+          "send it through an SMTP server. Options override the account of the\n"
+          "config file. Nothing is printed on success unless --json is given.\n"
+          "\n"
+          "Server:\n"
+          "  --server HOST[:PORT]       SMTP server; IPv6 as [::1]:PORT\n"
+          "  --port PORT                port (default: 465 with --security tls, 587\n"
+          "                             with starttls and a login, else 25)\n"
+          "  --security MODE            none, starttls (required, never skipped) or tls\n"
+          "                             (default: tls on port 465, starttls when a\n"
+          "                             login is given, else none)\n"
+          "  --user USER                log in as USER (AUTH)\n"
+          "  --password-file FILE       password: the first line of FILE\n"
+          "  --password-command CMD     password: the first line CMD prints (sh -c)\n"
+          "                             (else the ENVOI_PASSWORD environment variable)\n"
+          "  --oauth-token-command CMD  OAuth 2.0 token printed by CMD (XOAUTH2,\n"
+          "                             OAUTHBEARER), with --user\n"
+          "  --auth MECH                SASL mechanism: PLAIN, LOGIN, CRAM-MD5, XOAUTH2,\n"
+          "                             OAUTHBEARER (default: the strongest in common)\n"
+          "  --allow-plaintext-auth     allow AUTH over an unencrypted connection\n"
+          "                             (refused by default)\n"
+          "  --ca-file FILE             trust the CAs in FILE (default: system store)\n"
+          "  --crl-file FILE            check revocation against the CRLs in FILE\n"
+          "  --ignore-cert LIST         accept certificate faults: invalid (or\n"
+          "                             untrusted), name, expired, revocation, all\n"
+          "  --timeout SECONDS          wait for each reply (default: 600)\n"
+          "  --connect-timeout SECONDS  wait for the connection (default: the timeout)\n"
+          "  --helo NAME                name given in EHLO (default: this host's name)\n"
+          "\n",
+          out);
+    fputs("Message:\n"
+          "  --from ADDR                author, also the envelope sender (required)\n"
+          "  --to ADDR                  recipient; repeatable, or comma-separated\n"
+          "  --cc ADDR                  copy recipient; repeatable\n"
+          "  --bcc ADDR                 blind copy: gets the message, not in headers\n"
+          "  --reply-to ADDR            Reply-To; repeatable\n"
+          "  --sender ADDR              Sender (who sends for the author)\n"
+          "  --subject TEXT             Subject (UTF-8)\n"
+          "  --text FILE|-              plain text body from FILE or standard input\n"
+          "  --html FILE                HTML body (with --text: both, as alternatives)\n"
+          "  --attach FILE[;name=N][;type=T]\n"
+          "                             attach FILE, shown as N, of MIME type T\n"
+          "                             (default: base name, type from the extension);\n"
+          "                             repeatable\n"
+          "  --inline FILE;cid=ID[;type=T]\n"
+          "                             inline part the HTML shows as cid:ID; repeatable\n"
+          "  --header 'Name: value'     extra header; repeatable\n"
+          "  --priority LEVEL           high, normal or low\n"
+          "  --sensitivity LEVEL        personal, private or confidential\n"
+          "  --read-receipt[=ADDR]      ask for a read receipt to ADDR (default: From)\n"
+          "  --read-receipt-to ADDR     the same, ADDR as a separate argument\n"
+          "  --in-reply-to ID           In-Reply-To message id\n"
+          "  --references ID            References; repeatable, or space-separated\n"
+          "  --message-id ID            Message-ID (default: generated)\n"
+          "  --raw FILE                 send FILE as it is (no header is added or\n"
+          "                             changed); the envelope is --from and --to,\n"
+          "                             --cc, --bcc, which are then required\n"
+          "\n",
+          out);
+    fputs("Delivery:\n"
+          "  --dsn LIST                 delivery notifications: success,failure,delay\n"
+          "                             or never (server needs DSN)\n"
+          "  --dsn-ret full|hdrs        what a notification returns of the message\n"
+          "  --envid ID                 envelope id quoted in notifications\n"
+          "  --partial                  send to the accepted recipients when some are\n"
+          "                             refused (default: send to none)\n"
+          "\n"
+          "Output and configuration:\n"
+          "  --dry-run                  print the message to standard output, send\n"
+          "                             nothing (no server needed)\n"
+          "  --json                     print the result as JSON, also on failure\n"
+          "  -v, --verbose              protocol trace on standard error (secrets masked)\n"
+          "  --account NAME             use [account NAME] of the config file\n"
+          "  --config FILE              config file (default: see envoi --help)\n"
+          "  -h, --help                 show this help\n"
+          "\n"
+          "Addresses are 'a@example.org' or 'Name <a@example.org>'; commas inside a\n"
+          "quoted name (\"Doe, Jane\" <j@example.org>) do not split a list.\n"
+          "\n",
+          out);
+    fputs("Examples:\n"
+          "  envoi send --server smtp.example.org --user me@example.org \\\n"
+          "      --password-file ~/.config/envoi/password --from me@example.org \\\n"
+          "      --to you@example.org --subject 'Report' --text report.txt \\\n"
+          "      --attach 'q3.pdf;name=Q3 report.pdf'\n"
+          "  echo 'Backup done' | envoi send --account work --to ops@example.org \\\n"
+          "      --subject 'backup' --text -\n"
+          "  envoi send --dry-run --from a@example.org --to b@example.org --text note.txt\n"
+          "  envoi send --server [::1]:2525 --raw saved.eml --from a@example.org \\\n"
+          "      --to b@example.org --json\n"
+          "\n",
+          out);
+    fputs(exit_codes, out);
+}
+
+void cli_help_hint(FILE *out, const char *command)
+{
+    if (command)
+        fprintf(out, "Try 'envoi %s --help'.\n", command);
+    else
+        fputs("Try 'envoi --help'.\n", out);
+}

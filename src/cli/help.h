@@ -1,0 +1,12 @@
+/* Help texts of the command line. */
+#ifndef ENVOI_CLI_HELP_H
+#define ENVOI_CLI_HELP_H
+
+#include <stdio.h>
+
+void cli_help_main(FILE *out);
+void cli_help_send(FILE *out);
+/* "Try 'envoi [COMMAND ]--help'." after a usage error. */
+void cli_help_hint(FILE *out, const char *command);
+
+#endif

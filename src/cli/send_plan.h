@@ -1,0 +1,48 @@
+/* What "envoi send" will do: the options merged over the config account
+ * (an option given on the command line wins), with the defaults applied. */
+#ifndef ENVOI_CLI_SEND_PLAN_H
+#define ENVOI_CLI_SEND_PLAN_H
+
+#include <stdbool.h>
+
+#include "cli/account.h"
+#include "cli/send_args.h"
+#include "envoi/tls.h"
+#include "util/buf.h"
+
+/* Where the secret comes from; at most one applies. */
+typedef enum cli_secret_kind {
+    CLI_SECRET_NONE = 0,
+    CLI_SECRET_FILE,    /* password file */
+    CLI_SECRET_COMMAND, /* password command */
+    CLI_SECRET_ENV,     /* ENVOI_PASSWORD */
+    CLI_SECRET_OAUTH,   /* OAuth token command */
+} cli_secret_kind;
+
+typedef struct cli_send_plan {
+    char *host;    /* NULL only with --dry-run and no server */
+    unsigned port; /* never 0 when host is set */
+    envoi_security security;
+    char *label; /* "host:port" or "[v6]:port", for messages */
+    const char *user;
+    cli_secret_kind secret_kind;
+    const char *secret_source; /* file, command, or the variable's value */
+    const char *auth;
+    const char *ca_file;
+    const char *crl_file;
+    int ignore_cert; /* 0 when none */
+    int timeout_ms;  /* -1: the library's default */
+    int connect_timeout_ms;
+    const char *helo;
+    const char *from;
+    size_t recipient_count; /* --to, --cc, --bcc together */
+} cli_send_plan;
+
+/* Merge args over acc (acc may be NULL). env_password is the value of
+ * ENVOI_PASSWORD or NULL. Returns 0, CLI_USAGE with the reason in why,
+ * or ENVOI_ENOMEM. Free with cli_send_plan_free even after a failure. */
+int cli_send_plan_make(cli_send_plan *p, const cli_send_args *args, const envoi_account *acc,
+                       const char *env_password, envoi_buf *why);
+void cli_send_plan_free(cli_send_plan *p);
+
+#endif
