@@ -1,0 +1,67 @@
+/* Decoders for header field bodies as real mail writes them: RFC 2047
+ * encoded-words (also in the common broken forms), structured values with
+ * RFC 2231 parameters, address lists, dates, message-id lists. Each is
+ * lenient: it reads what it can, never fails on bad input (only ENVOI_ENOMEM),
+ * and ORs MIME_DEFECT_... bits (mime/defect.h) into *defects. */
+#ifndef ENVOI_MIME_DECODE_H
+#define ENVOI_MIME_DECODE_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "util/buf.h"
+
+/* An unstructured value (Subject, a display name, a comment) to UTF-8,
+ * appended to out: encoded-words decoded (B and Q, any charset iconv knows,
+ * inside quotes, adjacent words joined across split multibyte characters,
+ * whitespace between adjacent encoded-words dropped); raw 8-bit text taken as
+ * UTF-8 when valid, else as windows-1252. */
+int mime_decode_unstructured(const char *s, size_t len, envoi_buf *out, unsigned *defects);
+
+typedef struct mime_param {
+    char *name;  /* lowercase */
+    char *value; /* UTF-8, continuations joined, charsets converted */
+} mime_param;
+
+typedef struct mime_params {
+    char *value; /* the part before the first ';', trimmed, lowercase ("text/plain") */
+    mime_param *items;
+    size_t len;
+} mime_params;
+
+/* "type/subtype; a=b; c*0*=utf-8''%C3%A9; d=\"q s\"" (Content-Type,
+ * Content-Disposition). Duplicate parameters: the first wins. */
+int mime_params_parse(const char *s, size_t len, mime_params *out, unsigned *defects);
+const char *mime_params_get(const mime_params *p, const char *name);
+void mime_params_free(mime_params *p);
+
+typedef struct mime_addr {
+    char *name; /* display name decoded to UTF-8, NULL when none */
+    char *addr; /* addr-spec "local@domain" (quoted local part kept quoted), may be "" */
+} mime_addr;
+
+typedef struct mime_addr_list {
+    mime_addr *items;
+    size_t len;
+} mime_addr_list;
+
+/* An address list: display names, groups (members flattened), comments,
+ * quoted local parts, obsolete routes, missing commas / brackets repaired. */
+int mime_addr_list_parse(const char *s, size_t len, mime_addr_list *out, unsigned *defects);
+void mime_addr_list_free(mime_addr_list *l);
+
+/* A date in any form RFC 5322 and its obsolete syntax allow (also missing
+ * weekday, 2-digit years, named zones, missing seconds), to UTC seconds.
+ * Returns 0, or ENVOI_EINVAL when nothing usable is found. */
+int mime_date_parse(const char *s, size_t len, time_t *out);
+
+typedef struct mime_id_list {
+    char **items; /* without angle brackets */
+    size_t len;
+} mime_id_list;
+
+/* Message-ID, In-Reply-To, References: every <id>, also bare ids. */
+int mime_id_list_parse(const char *s, size_t len, mime_id_list *out, unsigned *defects);
+void mime_id_list_free(mime_id_list *l);
+
+#endif
