@@ -1,6 +1,7 @@
 /* Line-end normalization and dot-stuffing over buffers (see dotstuff.h). */
 #include "smtp/dotstuff.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "envoi/error.h"
@@ -13,20 +14,32 @@ void envoi_dot_init(envoi_dot *d, bool stuff)
     d->eightbit = false;
 }
 
+/* True when a byte of p[0..n) is over 127; eight bytes at a time. */
+static bool has_high_bit(const unsigned char *p, size_t n)
+{
+    uint64_t acc = 0;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        acc |= w;
+    }
+    for (; i < n; i++)
+        acc |= p[i];
+    return (acc & UINT64_C(0x8080808080808080)) != 0;
+}
+
 /* Index of the first CR or LF in p[0..n), n when none; notes 8-bit bytes. */
 static size_t scan_line(const unsigned char *p, size_t n, bool *eightbit)
 {
-    unsigned char high = 0;
-    size_t i = 0;
-    for (; i < n; i++) {
-        unsigned char c = p[i];
-        if (c == '\n' || c == '\r')
-            break;
-        high |= c;
-    }
-    if (high & 0x80)
+    const unsigned char *lf = memchr(p, '\n', n);
+    size_t m = lf ? (size_t)(lf - p) : n;
+    const unsigned char *cr = memchr(p, '\r', m);
+    if (cr)
+        m = (size_t)(cr - p);
+    if (!*eightbit && has_high_bit(p, m))
         *eightbit = true;
-    return i;
+    return m;
 }
 
 int envoi_dot_feed(envoi_dot *d, const void *data, size_t len, envoi_buf *out)
