@@ -1,6 +1,8 @@
 /* Content-Transfer-Encoding choice from counts over the content (see encoding_choice.h). */
 #include "mime/encoding_choice.h"
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -18,32 +20,61 @@ static void end_line(mime_scan *s)
     s->line = 0;
 }
 
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+/* True when none of the eight bytes needs counting: all printable ASCII other
+ * than '=' and DEL (so no control, line end, 8-bit byte or escape). */
+static bool word_is_plain(uint64_t w)
+{
+    uint64_t below_space = (w - ONES * 0x20) & ~w;
+    uint64_t eq = w ^ (ONES * '=');
+    uint64_t del = w ^ (ONES * 0x7f);
+    uint64_t is_eq = (eq - ONES) & ~eq;
+    uint64_t is_del = (del - ONES) & ~del;
+    return ((w | below_space | is_eq | is_del) & HIGHS) == 0;
+}
+
+static void scan_byte(mime_scan *s, unsigned char c)
+{
+    if (s->prev_cr && c != '\n') {
+        s->bare_cr++;
+        end_line(s);
+    }
+    if (c == '\n') {
+        if (!s->prev_cr)
+            s->bare_lf++;
+        end_line(s);
+    } else if (c != '\r') {
+        s->line++;
+        if (c >= 0x80)
+            s->nonascii++;
+        else if (c == 0)
+            s->nuls++;
+        else if ((c < 32 && c != '\t') || c == 127)
+            s->controls++;
+        else if (c == '=')
+            s->escapes++;
+    }
+    s->prev_cr = c == '\r';
+}
+
 void mime_scan_update(mime_scan *s, const void *data, size_t len)
 {
     const unsigned char *p = data;
     s->len += len;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = p[i];
-        if (s->prev_cr && c != '\n') {
-            s->bare_cr++;
-            end_line(s);
+    size_t i = 0;
+    while (i < len) {
+        if (!s->prev_cr && len - i >= 8) {
+            uint64_t w;
+            memcpy(&w, p + i, 8);
+            if (word_is_plain(w)) {
+                s->line += 8;
+                i += 8;
+                continue;
+            }
         }
-        if (c == '\n') {
-            if (!s->prev_cr)
-                s->bare_lf++;
-            end_line(s);
-        } else if (c != '\r') {
-            s->line++;
-            if (c >= 0x80)
-                s->nonascii++;
-            else if (c == 0)
-                s->nuls++;
-            else if ((c < 32 && c != '\t') || c == 127)
-                s->controls++;
-            else if (c == '=')
-                s->escapes++;
-        }
-        s->prev_cr = c == '\r';
+        scan_byte(s, p[i++]);
     }
 }
 
