@@ -1,0 +1,528 @@
+/* Address lists as real mail writes them (From, To, Cc, Reply-To...): RFC
+ * 5322 mailboxes and groups, comments, quoted local parts, obsolete routes,
+ * and repairs for missing commas, brackets and quotes. */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "envoi/error.h"
+#include "mime/decode.h"
+#include "mime/defect.h"
+#include "util/charset.h"
+#include "util/utf8.h"
+
+enum tok_kind { T_ATOM, T_QSTR, T_LIT, T_COMMENT, T_AT, T_LT, T_GT, T_COMMA, T_COLON, T_SEMI };
+
+struct tok {
+    enum tok_kind kind;
+    size_t start, len; /* raw text, quotes and parentheses included */
+    bool space;        /* whitespace or a comment before it */
+};
+
+struct parser {
+    const char *s;
+    size_t len, pos;
+    unsigned *defects;
+    mime_addr_list *out;
+    size_t cap;
+    /* The entry being read: its words outside <>, the <> content, a comment. */
+    struct tok *words;
+    size_t nwords, words_cap;
+    envoi_buf angle;
+    bool has_angle, angle_open, angle_closed;
+    struct tok comment;
+    bool has_comment;
+    bool in_group;
+    bool continued;   /* the entry began after a '>' without a comma */
+    bool words_at;    /* an '@' among the words */
+    bool unclosed[3]; /* '"', '(', '[' seen never closed: later ones are blanks */
+};
+
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Characters that end an atom (besides blanks). */
+static bool is_special(char c)
+{
+    switch (c) {
+    case '(':
+    case ')':
+    case '<':
+    case '>':
+    case '@':
+    case ',':
+    case ';':
+    case ':':
+    case '"':
+    case '[':
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* End of a bracketed run: a quoted string ("..."), a comment ((...), nested)
+ * or a domain literal ([...]), backslash escapes honoured; 0 when it is never
+ * closed. */
+static size_t skip_run(struct parser *p, size_t i, char open, char close)
+{
+    int depth = 0;
+    for (; i < p->len; i++) {
+        char c = p->s[i];
+        if (c == '\\' && i + 1 < p->len) {
+            i++;
+            continue;
+        }
+        if (c == open && (depth == 0 || open == '(')) {
+            depth++;
+            continue;
+        }
+        if (c == close && --depth == 0)
+            return i + 1;
+    }
+    return 0;
+}
+
+/* The next token; false at the end of the input. */
+static bool next_tok(struct parser *p, struct tok *t)
+{
+    bool space = false;
+    for (;;) {
+        while (p->pos < p->len && is_blank(p->s[p->pos])) {
+            p->pos++;
+            space = true;
+        }
+        if (p->pos >= p->len)
+            return false;
+        size_t i = p->pos;
+        char c = p->s[i];
+        int kind = c == '"' ? 0 : c == '(' ? 1 : c == '[' ? 2 : -1;
+        if (c == ')' || (kind >= 0 && p->unclosed[kind])) {
+            /* A stray ')' or an opener known to be never closed: a blank. */
+            *p->defects |= MIME_DEFECT_BAD_ADDRESS;
+            p->pos++;
+            space = true;
+            continue;
+        }
+        t->start = i;
+        t->space = space;
+        if (kind >= 0) {
+            t->kind = kind == 0 ? T_QSTR : kind == 1 ? T_COMMENT : T_LIT;
+            size_t e = skip_run(p, i, c, kind == 0 ? '"' : kind == 1 ? ')' : ']');
+            if (e == 0) {
+                p->unclosed[kind] = true;
+                continue;
+            }
+            t->len = e - i;
+            p->pos = e;
+            return true;
+        }
+        break;
+    }
+    size_t i = p->pos;
+    char c = p->s[i];
+    switch (c) {
+    case '@':
+    case '<':
+    case '>':
+    case ',':
+    case ':':
+    case ';':
+        t->kind = c == '@'   ? T_AT
+                  : c == '<' ? T_LT
+                  : c == '>' ? T_GT
+                  : c == ',' ? T_COMMA
+                  : c == ':' ? T_COLON
+                             : T_SEMI;
+        i++;
+        break;
+    default:
+        t->kind = T_ATOM;
+        while (i < p->len && !is_blank(p->s[i]) && !is_special(p->s[i]))
+            i += (p->s[i] == '\\' && i + 1 < p->len) ? 2 : 1;
+        break;
+    }
+    t->len = i - t->start;
+    p->pos = i;
+    return true;
+}
+
+/* The content of a quoted string or comment, outer delimiters and
+ * backslashes removed. */
+static int append_unquoted(const char *s, size_t len, envoi_buf *b)
+{
+    size_t i = 1, end = len;
+    if (len >= 2 && (s[len - 1] == '"' || s[len - 1] == ')'))
+        end = len - 1;
+    if (envoi_buf_reserve(b, len) < 0)
+        return ENVOI_ENOMEM;
+    for (; i < end; i++) {
+        if (s[i] == '\\' && i + 1 < end)
+            i++;
+        b->data[b->len++] = s[i];
+    }
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+/* Trim blanks, drop NULs, make valid UTF-8; the string handed over. */
+static int finish_string(envoi_buf *b, unsigned *defects, char **out)
+{
+    if (envoi_buf_append(b, "", 0) < 0)
+        return ENVOI_ENOMEM;
+    size_t a = 0, e = b->len;
+    while (a < e && is_blank(b->data[a]))
+        a++;
+    while (e > a && is_blank(b->data[e - 1]))
+        e--;
+    envoi_buf t = ENVOI_BUF_INIT;
+    int rc;
+    if (envoi_is_ascii(b->data + a, e - a)) {
+        rc = envoi_buf_append(&t, b->data + a, e - a);
+    } else {
+        rc = envoi_charset_to_utf8("utf-8", b->data + a, e - a, &t);
+        if (rc == CHARSET_MISMATCH)
+            *defects |= MIME_DEFECT_8BIT_HEADER;
+    }
+    if (rc < 0) {
+        envoi_buf_free(&t);
+        return rc;
+    }
+    size_t w = 0;
+    for (size_t r = 0; r < t.len; r++)
+        if (t.data[r])
+            t.data[w++] = t.data[r];
+    t.len = w;
+    t.data[w] = '\0';
+    *out = envoi_buf_steal(&t, NULL);
+    return 0;
+}
+
+/* A display name from phrase words (quoted strings unquoted) or a comment,
+ * encoded-words decoded; NULL when it comes out empty. */
+static int decode_name(const char *raw, size_t len, unsigned *defects, char **out)
+{
+    envoi_buf b = ENVOI_BUF_INIT;
+    *out = NULL;
+    int rc = mime_decode_unstructured(raw, len, &b, defects);
+    if (rc == 0 && b.len)
+        rc = finish_string(&b, defects, out);
+    envoi_buf_free(&b);
+    if (rc == 0 && *out && !**out) {
+        free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+static int phrase_name(struct parser *p, const struct tok *w, size_t n, char **out)
+{
+    envoi_buf raw = ENVOI_BUF_INIT;
+    int rc = 0;
+    for (size_t k = 0; k < n && rc == 0; k++) {
+        if (w[k].space && raw.len)
+            rc = envoi_buf_append_char(&raw, ' ');
+        if (rc == 0)
+            rc = w[k].kind == T_QSTR ? append_unquoted(p->s + w[k].start, w[k].len, &raw)
+                                     : envoi_buf_append(&raw, p->s + w[k].start, w[k].len);
+    }
+    *out = NULL;
+    if (rc == 0 && raw.len)
+        rc = decode_name(raw.data, raw.len, p->defects, out);
+    envoi_buf_free(&raw);
+    return rc;
+}
+
+static int comment_name(struct parser *p, char **out)
+{
+    envoi_buf raw = ENVOI_BUF_INIT;
+    *out = NULL;
+    int rc = append_unquoted(p->s + p->comment.start, p->comment.len, &raw);
+    if (rc == 0 && raw.len)
+        rc = decode_name(raw.data, raw.len, p->defects, out);
+    envoi_buf_free(&raw);
+    return rc;
+}
+
+/* Add one address; name and addr are taken over (freed on failure). */
+static int push_addr(struct parser *p, char *name, char *addr)
+{
+    mime_addr_list *l = p->out;
+    if (l->len == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 4;
+        mime_addr *n = realloc(l->items, cap * sizeof *n);
+        if (!n) {
+            free(name);
+            free(addr);
+            return ENVOI_ENOMEM;
+        }
+        l->items = n;
+        p->cap = cap;
+    }
+    l->items[l->len].name = name;
+    l->items[l->len].addr = addr;
+    l->len++;
+    return 0;
+}
+
+static int push_raw_addr(struct parser *p, char *name, envoi_buf *addr)
+{
+    char *a = NULL;
+    int rc = finish_string(addr, p->defects, &a);
+    if (rc < 0) {
+        free(name);
+        return rc;
+    }
+    return push_addr(p, name, a);
+}
+
+/* True when w[k] and w[k+1] belong to one addr-spec: nothing between them,
+ * or an '@' or '.' joins them ("a . b @ c" in the obsolete syntax). */
+static bool joined(struct parser *p, const struct tok *w, size_t k)
+{
+    const struct tok *a = &w[k], *b = &w[k + 1];
+    if (!b->space)
+        return true;
+    if (a->kind == T_AT || b->kind == T_AT)
+        return true;
+    return (a->kind == T_ATOM && p->s[a->start + a->len - 1] == '.') ||
+           (b->kind == T_ATOM && p->s[b->start] == '.');
+}
+
+/* An entry without <>: each run of words holding an '@' is an address
+ * (several when commas are missing); words before one are its name. */
+static int finish_bare(struct parser *p)
+{
+    const struct tok *w = p->words;
+    size_t n = p->nwords, k = 0, name_from = 0, found = 0;
+    bool used_comment = false;
+    int rc = 0;
+    while (k < n && rc == 0) {
+        size_t e = k;
+        bool at = false;
+        while (e + 1 < n && joined(p, w, e))
+            at |= w[e++].kind == T_AT;
+        at |= w[e].kind == T_AT;
+        e++;
+        if (!at) {
+            k = e;
+            continue;
+        }
+        char *name = NULL;
+        if (k > name_from) {
+            *p->defects |= MIME_DEFECT_BAD_ADDRESS; /* a name without <> */
+            rc = phrase_name(p, w + name_from, k - name_from, &name);
+        } else if (!used_comment && p->has_comment) {
+            rc = comment_name(p, &name);
+            used_comment = true;
+        }
+        envoi_buf a = ENVOI_BUF_INIT;
+        for (size_t i = k; i < e && rc == 0; i++)
+            rc = envoi_buf_append(&a, p->s + w[i].start, w[i].len);
+        if (rc == 0)
+            rc = push_raw_addr(p, name, &a);
+        else
+            free(name);
+        envoi_buf_free(&a);
+        if (++found > 1)
+            *p->defects |= MIME_DEFECT_BAD_ADDRESS; /* a comma is missing */
+        name_from = k = e;
+    }
+    if (rc < 0 || name_from == n)
+        return rc;
+    if (found || p->continued) {
+        *p->defects |= MIME_DEFECT_BAD_ADDRESS; /* words after the last address */
+        return 0;
+    }
+    /* No '@': a local mailbox ("root") when the words form one run, else a
+     * name without an address. */
+    bool one_run = true;
+    for (size_t i = 0; i + 1 < n; i++)
+        one_run &= joined(p, w, i);
+    envoi_buf a = ENVOI_BUF_INIT;
+    char *name = NULL;
+    if (one_run) {
+        for (size_t i = 0; i < n && rc == 0; i++)
+            rc = envoi_buf_append(&a, p->s + w[i].start, w[i].len);
+        if (rc == 0 && p->has_comment)
+            rc = comment_name(p, &name);
+    } else {
+        *p->defects |= MIME_DEFECT_BAD_ADDRESS;
+        rc = phrase_name(p, w, n, &name);
+    }
+    if (rc == 0)
+        rc = push_raw_addr(p, name, &a);
+    else
+        free(name);
+    envoi_buf_free(&a);
+    return rc;
+}
+
+static void reset_entry(struct parser *p)
+{
+    p->nwords = 0;
+    envoi_buf_clear(&p->angle);
+    p->has_angle = p->angle_open = p->angle_closed = false;
+    p->has_comment = false;
+    p->continued = false;
+    p->words_at = false;
+}
+
+static int finish_entry(struct parser *p)
+{
+    int rc = 0;
+    if (p->angle_open) {
+        *p->defects |= MIME_DEFECT_BAD_ADDRESS; /* '<' never closed */
+        p->angle_open = false;
+    }
+    if (p->has_angle) {
+        char *name = NULL;
+        rc = phrase_name(p, p->words, p->nwords, &name);
+        if (rc == 0 && !name && p->has_comment)
+            rc = comment_name(p, &name);
+        if (rc == 0)
+            rc = push_raw_addr(p, name, &p->angle);
+    } else if (p->nwords) {
+        rc = finish_bare(p);
+    }
+    reset_entry(p);
+    return rc;
+}
+
+static int add_word(struct parser *p, const struct tok *t)
+{
+    if (p->nwords == p->words_cap) {
+        size_t cap = p->words_cap ? p->words_cap * 2 : 16;
+        struct tok *n = realloc(p->words, cap * sizeof *n);
+        if (!n)
+            return ENVOI_ENOMEM;
+        p->words = n;
+        p->words_cap = cap;
+    }
+    p->words[p->nwords++] = *t;
+    p->words_at |= t->kind == T_AT;
+    return 0;
+}
+
+/* A token inside <...>: the addr-spec collected, a route "@a,@b:" dropped. */
+static int angle_tok(struct parser *p, const struct tok *t)
+{
+    switch (t->kind) {
+    case T_GT:
+        p->angle_open = false;
+        p->angle_closed = true;
+        return 0;
+    case T_COMMENT:
+        return 0;
+    case T_COLON:
+        if (p->angle.len && p->angle.data[0] == '@') {
+            envoi_buf_clear(&p->angle); /* obsolete route */
+            return 0;
+        }
+        break;
+    case T_COMMA:
+        if (p->angle.len && p->angle.data[0] == '@')
+            return 0; /* between route domains */
+        break;
+    case T_LT:
+        *p->defects |= MIME_DEFECT_BAD_ADDRESS;
+        return 0;
+    default:
+        break;
+    }
+    if (t->kind == T_COMMA || t->kind == T_SEMI) {
+        *p->defects |= MIME_DEFECT_BAD_ADDRESS; /* '>' missing */
+        return 1;                               /* the caller handles it */
+    }
+    return envoi_buf_append(&p->angle, p->s + t->start, t->len);
+}
+
+static int outside_tok(struct parser *p, const struct tok *t)
+{
+    switch (t->kind) {
+    case T_COMMA:
+        return finish_entry(p);
+    case T_SEMI:
+        if (!p->in_group)
+            *p->defects |= MIME_DEFECT_BAD_ADDRESS;
+        p->in_group = false;
+        return finish_entry(p);
+    case T_COLON:
+        if (!p->in_group && !p->has_angle && !p->words_at) {
+            p->in_group = true; /* the group name is dropped, members flattened */
+            reset_entry(p);
+        } else {
+            *p->defects |= MIME_DEFECT_BAD_ADDRESS;
+        }
+        return 0;
+    case T_LT:
+        if (p->has_angle) {
+            *p->defects |= MIME_DEFECT_BAD_ADDRESS; /* a second <> without a comma */
+            int rc = finish_entry(p);
+            if (rc < 0)
+                return rc;
+        }
+        p->has_angle = p->angle_open = true;
+        return 0;
+    case T_GT:
+        *p->defects |= MIME_DEFECT_BAD_ADDRESS;
+        return 0;
+    case T_COMMENT:
+        if (!p->has_comment) {
+            p->comment = *t;
+            p->has_comment = true;
+        }
+        return 0;
+    default:
+        if (p->angle_closed) {
+            /* "<a@b> c@d": a comma is missing. */
+            *p->defects |= MIME_DEFECT_BAD_ADDRESS;
+            int rc = finish_entry(p);
+            if (rc < 0)
+                return rc;
+            p->continued = true;
+        }
+        return add_word(p, t);
+    }
+}
+
+int mime_addr_list_parse(const char *s, size_t len, mime_addr_list *out, unsigned *defects)
+{
+    unsigned scratch = 0;
+    struct parser p = {.s = s, .len = len, .defects = defects ? defects : &scratch, .out = out};
+    struct tok t;
+    int rc = 0;
+    memset(out, 0, sizeof *out);
+    while (rc == 0 && next_tok(&p, &t)) {
+        if (p.angle_open) {
+            rc = angle_tok(&p, &t);
+            if (rc != 1)
+                continue;
+            p.angle_open = false;
+            p.angle_closed = true;
+        }
+        rc = outside_tok(&p, &t);
+    }
+    if (rc == 0)
+        rc = finish_entry(&p);
+    if (p.in_group)
+        *p.defects |= MIME_DEFECT_BAD_ADDRESS;
+    free(p.words);
+    envoi_buf_free(&p.angle);
+    if (rc < 0)
+        mime_addr_list_free(out);
+    return rc;
+}
+
+void mime_addr_list_free(mime_addr_list *l)
+{
+    for (size_t i = 0; i < l->len; i++) {
+        free(l->items[i].name);
+        free(l->items[i].addr);
+    }
+    free(l->items);
+    l->items = NULL;
+    l->len = 0;
+}
