@@ -31,6 +31,8 @@ void cli_help_main(FILE *out)
             "\n"
             "Commands:\n"
             "  send      compose a message and send it through an SMTP server\n"
+            "  parse     show the structure of messages, mboxes, maildirs (or JSON)\n"
+            "  extract   save the attachments of a message into a directory\n"
             "  help      show the help of a command: envoi help send\n"
             "\n"
             "Options:\n"
@@ -141,6 +143,69 @@ void cli_help_send(FILE *out)
           "\n",
           out);
     fputs(exit_codes, out);
+}
+
+void cli_help_parse(FILE *out)
+{
+    fputs("Usage: envoi parse FILE... [--json]\n"
+          "\n"
+          "Read each FILE and show every message in it: From, To, Subject, Date, the\n"
+          "tree of MIME parts with types, sizes and file names, and the defects found\n"
+          "(what was malformed and how it was read). Malformed mail is read as mail\n"
+          "readers read it; parsing never fails on content.\n"
+          "\n"
+          "A FILE is a message, an mbox (its first line starts with \"From \"), a\n"
+          "maildir (a directory with cur/ and new/), or - for standard input.\n"
+          "Everything is streamed: an mbox of any size is read in bounded memory.\n"
+          "\n"
+          "Options:\n"
+          "  --json        one JSON object per message, one per line (JSON Lines)\n"
+          "  -h, --help    show this help\n"
+          "\n"
+          "JSON fields: subject, from, to, cc, reply_to ([{\"name\",\"address\"}]), date\n"
+          "(ISO 8601 UTC or null), message_id, parts (each leaf, depth first: path,\n"
+          "content_type, charset, disposition, filename, content_id, size, sha256 of\n"
+          "the decoded bytes), text and html (the main bodies in UTF-8, at most 1 MiB\n"
+          "each, cut at a line end with a body-truncated defect), defects ([{\"name\",\n"
+          "\"path\",\"detail\"}]).\n"
+          "\n"
+          "Examples:\n"
+          "  envoi parse message.eml\n"
+          "  envoi parse --json ~/Maildir | jq -r .subject\n"
+          "  envoi parse --json - < archive.mbox\n"
+          "\n"
+          "Exit status: 0 read, 64 usage error, 66 a FILE cannot be read (the others\n"
+          "are still read), 71 out of memory, 74 the output cannot be written.\n",
+          out);
+}
+
+void cli_help_extract(FILE *out)
+{
+    fputs("Usage: envoi extract FILE --dir DIR [--json]\n"
+          "\n"
+          "Save the attachments of the message in FILE (- for standard input), and its\n"
+          "inline parts that have a file name, into DIR (made when missing). Each\n"
+          "saved path is printed.\n"
+          "\n"
+          "File names come from the message, so they are made safe: the base name only\n"
+          "(no directory, no \"..\"), no leading dot, control and reserved characters\n"
+          "replaced by _, at most 200 bytes with the extension kept; part-PATH.EXT when\n"
+          "the part has no usable name. An existing file is never overwritten:\n"
+          "\"name (1).ext\", \"name (2).ext\"... are used instead.\n"
+          "\n"
+          "Options:\n"
+          "  --dir DIR     where to save (required)\n"
+          "  --json        print {\"dir\", \"files\": [{\"path\", \"part\", \"filename\",\n"
+          "                \"content_type\", \"size\", \"sha256\"}]}\n"
+          "  -h, --help    show this help\n"
+          "\n"
+          "Example:\n"
+          "  envoi extract invoice.eml --dir ~/Downloads/invoice\n"
+          "\n"
+          "Exit status: 0 saved (also when there was nothing to save), 64 usage error,\n"
+          "66 FILE cannot be read, 71 out of memory, 73 DIR or a file in it cannot be\n"
+          "created, 74 a write failed (the partial file is removed).\n",
+          out);
 }
 
 void cli_help_hint(FILE *out, const char *command)

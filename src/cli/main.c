@@ -4,7 +4,9 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "cli/extract.h"
 #include "cli/help.h"
+#include "cli/parse.h"
 #include "cli/report.h"
 #include "cli/send.h"
 #include "envoi.h"
@@ -17,6 +19,14 @@ static int show_help(int argc, char **argv)
     }
     if (strcmp(argv[1], "send") == 0) {
         cli_help_send(stdout);
+        return EX_OK;
+    }
+    if (strcmp(argv[1], "parse") == 0) {
+        cli_help_parse(stdout);
+        return EX_OK;
+    }
+    if (strcmp(argv[1], "extract") == 0) {
+        cli_help_extract(stdout);
         return EX_OK;
     }
     cli_report(stderr, "help", "no command '%s'", argv[1]);
@@ -46,6 +56,10 @@ int main(int argc, char **argv)
     }
     if (strcmp(command, "send") == 0)
         return cli_send_main(argc - 1, argv + 1, stdout, stderr);
+    if (strcmp(command, "parse") == 0)
+        return cli_parse_main(argc - 1, argv + 1, stdout, stderr);
+    if (strcmp(command, "extract") == 0)
+        return cli_extract_main(argc - 1, argv + 1, stdout, stderr);
     if (command[0] == '-')
         cli_report(stderr, NULL, "unknown option '%s'", command);
     else

@@ -117,3 +117,47 @@ int mime_write_message_headers(const envoi_message *msg, envoi_buf *out)
         rc = envoi_buf_append_str(out, "MIME-Version: 1.0\r\n");
     return rc;
 }
+
+int mime_write_message_field(const envoi_message *msg, unsigned bit, envoi_buf *out)
+{
+    char date[ENVOI_RFC5322_DATE_SIZE];
+    int rc = 0;
+    switch (bit) {
+    case MIME_CHANGED_DATE:
+        if (msg->date_set && (rc = envoi_time_rfc5322(msg->date, date, sizeof date)) == 0)
+            rc = write_plain(out, "Date", date);
+        return rc;
+    case MIME_CHANGED_FROM:
+        return write_mbox(out, "From", &msg->from);
+    case MIME_CHANGED_SENDER:
+        return write_mbox(out, "Sender", &msg->sender);
+    case MIME_CHANGED_REPLY_TO:
+        return write_list(out, "Reply-To", &msg->reply_to);
+    case MIME_CHANGED_TO:
+        return write_list(out, "To", &msg->to);
+    case MIME_CHANGED_CC:
+        return write_list(out, "Cc", &msg->cc);
+    case MIME_CHANGED_BCC:
+        return msg->write_bcc ? write_list(out, "Bcc", &msg->bcc) : 0;
+    case MIME_CHANGED_SUBJECT:
+        return msg->subject ? write_text(out, "Subject", msg->subject) : 0;
+    case MIME_CHANGED_MESSAGE_ID:
+        return msg->message_id ? write_ids(out, "Message-ID", &msg->message_id, 1) : 0;
+    case MIME_CHANGED_IN_REPLY_TO:
+        return msg->in_reply_to ? write_ids(out, "In-Reply-To", &msg->in_reply_to, 1) : 0;
+    case MIME_CHANGED_REFERENCES:
+        return write_ids(out, "References", msg->references.items, msg->references.len);
+    case MIME_CHANGED_PRIORITY:
+        return write_priority(out, msg->priority);
+    case MIME_CHANGED_SENSITIVITY:
+        return write_sensitivity(out, msg->sensitivity);
+    case MIME_CHANGED_RECEIPT:
+        return write_mbox(out, "Disposition-Notification-To", &msg->receipt);
+    case MIME_CHANGED_HEADERS:
+        for (size_t i = 0; rc == 0 && i < msg->nheaders; i++)
+            rc = write_text(out, msg->headers[i].name, msg->headers[i].value);
+        return rc;
+    default:
+        return 0;
+    }
+}

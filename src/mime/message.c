@@ -9,6 +9,7 @@
 #include <errno.h>
 
 #include "envoi/message.h"
+#include "envoi/parse.h"
 #include "mime/message_impl.h"
 #include "mime/mimetypes.h"
 #include "mime/validate.h"
@@ -69,6 +70,7 @@ void envoi_message_free(envoi_message *msg)
         free(msg->headers[i].value);
     }
     free(msg->headers);
+    mime_parsed_free(msg->parsed);
     free(msg);
 }
 
@@ -89,6 +91,23 @@ static int grow(void **items, size_t *cap, size_t len, size_t sz)
     *items = p;
     *cap = ncap;
     return 0;
+}
+
+/* Remember which field of a parsed message the caller changed (rc: the setter's result). */
+static int mark(envoi_message *msg, unsigned bit, int rc)
+{
+    if (rc == 0)
+        msg->changed |= bit;
+    return rc;
+}
+
+/* A list field of a parsed message starts from what the source says. */
+static int seed(envoi_message *msg, unsigned bit)
+{
+    if (!msg->parsed || (msg->changed & bit))
+        return 0;
+    msg->changed |= bit;
+    return mime_parsed_seed(msg, bit);
 }
 
 static int fail(envoi_message *msg, int code, const char *what)
@@ -134,10 +153,13 @@ static int set_mbox(envoi_message *msg, mime_mbox *slot, const char *text, const
     return 0;
 }
 
-static int add_mbox(envoi_message *msg, mime_mbox_list *l, const char *text, const char *what)
+static int add_mbox(envoi_message *msg, mime_mbox_list *l, const char *text, const char *what,
+                    unsigned bit)
 {
     if (!msg || !text)
         return ENVOI_EINVAL;
+    if (seed(msg, bit) < 0)
+        return ENVOI_ENOMEM;
     if (grow((void **)&l->items, &l->cap, l->len, sizeof *l->items) < 0)
         return ENVOI_ENOMEM;
     int rc = parse_mbox(msg, text, &l->items[l->len], what);
@@ -148,38 +170,41 @@ static int add_mbox(envoi_message *msg, mime_mbox_list *l, const char *text, con
 
 int envoi_message_set_from(envoi_message *msg, const char *mailbox)
 {
-    return msg ? set_mbox(msg, &msg->from, mailbox, "From") : ENVOI_EINVAL;
+    return msg ? mark(msg, MIME_CHANGED_FROM, set_mbox(msg, &msg->from, mailbox, "From"))
+               : ENVOI_EINVAL;
 }
 
 int envoi_message_set_sender(envoi_message *msg, const char *mailbox)
 {
-    return msg ? set_mbox(msg, &msg->sender, mailbox, "Sender") : ENVOI_EINVAL;
+    return msg ? mark(msg, MIME_CHANGED_SENDER, set_mbox(msg, &msg->sender, mailbox, "Sender"))
+               : ENVOI_EINVAL;
 }
 
 int envoi_message_set_read_receipt(envoi_message *msg, const char *mailbox)
 {
-    return msg ? set_mbox(msg, &msg->receipt, mailbox, "Disposition-Notification-To")
+    return msg ? mark(msg, MIME_CHANGED_RECEIPT,
+                      set_mbox(msg, &msg->receipt, mailbox, "Disposition-Notification-To"))
                : ENVOI_EINVAL;
 }
 
 int envoi_message_add_reply_to(envoi_message *msg, const char *mailbox)
 {
-    return add_mbox(msg, msg ? &msg->reply_to : NULL, mailbox, "Reply-To");
+    return add_mbox(msg, msg ? &msg->reply_to : NULL, mailbox, "Reply-To", MIME_CHANGED_REPLY_TO);
 }
 
 int envoi_message_add_to(envoi_message *msg, const char *mailbox)
 {
-    return add_mbox(msg, msg ? &msg->to : NULL, mailbox, "To");
+    return add_mbox(msg, msg ? &msg->to : NULL, mailbox, "To", MIME_CHANGED_TO);
 }
 
 int envoi_message_add_cc(envoi_message *msg, const char *mailbox)
 {
-    return add_mbox(msg, msg ? &msg->cc : NULL, mailbox, "Cc");
+    return add_mbox(msg, msg ? &msg->cc : NULL, mailbox, "Cc", MIME_CHANGED_CC);
 }
 
 int envoi_message_add_bcc(envoi_message *msg, const char *mailbox)
 {
-    return add_mbox(msg, msg ? &msg->bcc : NULL, mailbox, "Bcc");
+    return add_mbox(msg, msg ? &msg->bcc : NULL, mailbox, "Bcc", MIME_CHANGED_BCC);
 }
 
 int envoi_message_set_write_bcc(envoi_message *msg, bool write)
@@ -187,7 +212,7 @@ int envoi_message_set_write_bcc(envoi_message *msg, bool write)
     if (!msg)
         return ENVOI_EINVAL;
     msg->write_bcc = write;
-    return 0;
+    return seed(msg, MIME_CHANGED_BCC);
 }
 
 /* Replace *slot with a copy of s (NULL clears). */
@@ -208,7 +233,7 @@ int envoi_message_set_subject(envoi_message *msg, const char *utf8)
     int rc = utf8 ? mime_check_text(utf8) : 0;
     if (rc < 0)
         return fail(msg, rc, "Subject");
-    return replace_str(&msg->subject, utf8);
+    return mark(msg, MIME_CHANGED_SUBJECT, replace_str(&msg->subject, utf8));
 }
 
 int envoi_message_set_date(envoi_message *msg, time_t when)
@@ -217,7 +242,7 @@ int envoi_message_set_date(envoi_message *msg, time_t when)
         return ENVOI_EINVAL;
     msg->date = when;
     msg->date_set = true;
-    return 0;
+    return mark(msg, MIME_CHANGED_DATE, 0);
 }
 
 static int set_id(envoi_message *msg, char **slot, const char *id, const char *what)
@@ -233,12 +258,15 @@ static int set_id(envoi_message *msg, char **slot, const char *id, const char *w
 
 int envoi_message_set_message_id(envoi_message *msg, const char *id)
 {
-    return msg ? set_id(msg, &msg->message_id, id, "Message-ID") : ENVOI_EINVAL;
+    return msg ? mark(msg, MIME_CHANGED_MESSAGE_ID, set_id(msg, &msg->message_id, id, "Message-ID"))
+               : ENVOI_EINVAL;
 }
 
 int envoi_message_set_in_reply_to(envoi_message *msg, const char *id)
 {
-    return msg ? set_id(msg, &msg->in_reply_to, id, "In-Reply-To") : ENVOI_EINVAL;
+    return msg ? mark(msg, MIME_CHANGED_IN_REPLY_TO,
+                      set_id(msg, &msg->in_reply_to, id, "In-Reply-To"))
+               : ENVOI_EINVAL;
 }
 
 int envoi_message_add_reference(envoi_message *msg, const char *id)
@@ -246,6 +274,8 @@ int envoi_message_add_reference(envoi_message *msg, const char *id)
     if (!msg || !id)
         return ENVOI_EINVAL;
     mime_str_list *l = &msg->references;
+    if (seed(msg, MIME_CHANGED_REFERENCES) < 0)
+        return ENVOI_ENOMEM;
     if (grow((void **)&l->items, &l->cap, l->len, sizeof *l->items) < 0)
         return ENVOI_ENOMEM;
     char *copy = NULL;
@@ -293,12 +323,14 @@ static int set_body(envoi_buf *b, bool *has, const char *s, size_t len)
 
 int envoi_message_set_text(envoi_message *msg, const char *utf8, size_t len)
 {
-    return msg ? set_body(&msg->text, &msg->has_text, utf8, len) : ENVOI_EINVAL;
+    return msg ? mark(msg, MIME_CHANGED_BODY, set_body(&msg->text, &msg->has_text, utf8, len))
+               : ENVOI_EINVAL;
 }
 
 int envoi_message_set_html(envoi_message *msg, const char *utf8, size_t len)
 {
-    return msg ? set_body(&msg->html, &msg->has_html, utf8, len) : ENVOI_EINVAL;
+    return msg ? mark(msg, MIME_CHANGED_BODY, set_body(&msg->html, &msg->has_html, utf8, len))
+               : ENVOI_EINVAL;
 }
 
 static int check_readable(envoi_message *msg, const char *path)
@@ -365,7 +397,7 @@ static int add_file(envoi_message *msg, const char *path, const char *name, cons
     }
     a->is_inline = is_inline;
     msg->nparts++;
-    return 0;
+    return mark(msg, MIME_CHANGED_BODY, 0);
 }
 
 static int add_data(envoi_message *msg, const void *data, size_t len, const char *name,
@@ -388,7 +420,7 @@ static int add_data(envoi_message *msg, const void *data, size_t len, const char
     a->len = len;
     a->is_inline = is_inline;
     msg->nparts++;
-    return 0;
+    return mark(msg, MIME_CHANGED_BODY, 0);
 }
 
 int envoi_message_attach_file(envoi_message *msg, const char *path, const char *name,
@@ -435,7 +467,7 @@ int envoi_message_add_header(envoi_message *msg, const char *name, const char *v
         return ENVOI_ENOMEM;
     }
     msg->nheaders++;
-    return 0;
+    return mark(msg, MIME_CHANGED_HEADERS, 0);
 }
 
 int envoi_message_set_priority(envoi_message *msg, envoi_priority priority)
@@ -443,7 +475,7 @@ int envoi_message_set_priority(envoi_message *msg, envoi_priority priority)
     if (!msg || priority < ENVOI_PRIORITY_NORMAL || priority > ENVOI_PRIORITY_LOW)
         return ENVOI_EINVAL;
     msg->priority = priority;
-    return 0;
+    return mark(msg, MIME_CHANGED_PRIORITY, 0);
 }
 
 int envoi_message_set_sensitivity(envoi_message *msg, envoi_sensitivity sensitivity)
@@ -452,28 +484,41 @@ int envoi_message_set_sensitivity(envoi_message *msg, envoi_sensitivity sensitiv
         sensitivity > ENVOI_SENSITIVITY_CONFIDENTIAL)
         return ENVOI_EINVAL;
     msg->sensitivity = sensitivity;
-    return 0;
+    return mark(msg, MIME_CHANGED_SENSITIVITY, 0);
 }
 
+/* Through the getters of parse.h, so a parsed message has its envelope too
+ * (read from its header fields unless the caller changed them). */
 const char *envoi_message_envelope_from(const envoi_message *msg)
 {
-    if (msg->from.mb.addr)
-        return msg->from.mb.addr;
-    return msg->sender.mb.addr;
+    const char *addr = NULL;
+    if (envoi_message_address_at(msg, ENVOI_FIELD_FROM, 0, NULL, &addr) == 0 && addr && *addr)
+        return addr;
+    if (envoi_message_address_at(msg, ENVOI_FIELD_SENDER, 0, NULL, &addr) == 0 && addr && *addr)
+        return addr;
+    return NULL;
 }
+
+static const envoi_field recipient_fields[3] = {ENVOI_FIELD_TO, ENVOI_FIELD_CC, ENVOI_FIELD_BCC};
 
 size_t envoi_message_recipient_count(const envoi_message *msg)
 {
-    return msg->to.len + msg->cc.len + msg->bcc.len;
+    size_t n = 0;
+    for (size_t i = 0; i < 3; i++)
+        n += envoi_message_address_count(msg, recipient_fields[i]);
+    return n;
 }
 
 const char *envoi_message_recipient(const envoi_message *msg, size_t index)
 {
-    const mime_mbox_list *lists[3] = {&msg->to, &msg->cc, &msg->bcc};
     for (size_t i = 0; i < 3; i++) {
-        if (index < lists[i]->len)
-            return lists[i]->items[index].mb.addr;
-        index -= lists[i]->len;
+        size_t n = envoi_message_address_count(msg, recipient_fields[i]);
+        const char *addr = NULL;
+        if (index < n)
+            return envoi_message_address_at(msg, recipient_fields[i], index, NULL, &addr) == 0
+                       ? addr
+                       : NULL;
+        index -= n;
     }
     return NULL;
 }

@@ -66,7 +66,34 @@ struct envoi_message {
     char boundary[3][MIME_BOUNDARY_SIZE]; /* mixed, alternative, related; fixed at first write */
     bool boundaries_set;
     envoi_error err;
+    struct mime_parsed *parsed; /* set when the message came from the parser (mime/part.h) */
+    unsigned changed;           /* MIME_CHANGED_... fields set by the caller after parsing */
 };
+
+/* Top-level field bits the caller changed through the setters of message.h. */
+enum mime_changed {
+    MIME_CHANGED_FROM = 1u << 0,
+    MIME_CHANGED_SENDER = 1u << 1,
+    MIME_CHANGED_REPLY_TO = 1u << 2,
+    MIME_CHANGED_TO = 1u << 3,
+    MIME_CHANGED_CC = 1u << 4,
+    MIME_CHANGED_BCC = 1u << 5,
+    MIME_CHANGED_SUBJECT = 1u << 6,
+    MIME_CHANGED_DATE = 1u << 7,
+    MIME_CHANGED_MESSAGE_ID = 1u << 8,
+    MIME_CHANGED_IN_REPLY_TO = 1u << 9,
+    MIME_CHANGED_REFERENCES = 1u << 10,
+    MIME_CHANGED_PRIORITY = 1u << 11,
+    MIME_CHANGED_SENSITIVITY = 1u << 12,
+    MIME_CHANGED_RECEIPT = 1u << 13,
+    MIME_CHANGED_HEADERS = 1u << 14, /* custom headers added */
+    MIME_CHANGED_BODY = 1u << 15,    /* text, HTML, attachments: not supported on parsed messages */
+};
+
+/* Parsed messages (mime/part.h): release the parsed state; before the first
+ * change of a list field, fill it from the source; remember what changed. */
+void mime_parsed_free(struct mime_parsed *pm);
+int mime_parsed_seed(envoi_message *msg, unsigned changed_bit);
 
 void mime_mbox_clear(mime_mbox *m);
 

@@ -18,6 +18,7 @@
 #include "mime/message_impl.h"
 #include "mime/messageid.h"
 #include "mime/out.h"
+#include "mime/part.h"
 #include "mime/part_write.h"
 #include "util/err.h"
 
@@ -211,6 +212,8 @@ int envoi_message_write(envoi_message *msg, envoi_write_fn write, void *ctx)
     if (!msg || !write)
         return ENVOI_EINVAL;
     envoi_err_clear(&msg->err);
+    if (msg->parsed)
+        return mime_parsed_write(msg, write, ctx);
     int rc = fix_first_write(msg);
     if (rc < 0)
         return rc;

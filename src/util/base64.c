@@ -171,3 +171,147 @@ int envoi_base64_decode(const char *in, size_t len, envoi_buf *out)
     out->data[out->len] = '\0';
     return 0;
 }
+
+/* Values 0..63 for the alphabet; B64_SKIP (0x40) for whitespace, B64_PAD
+ * (0x41) for '=', B64_JUNK (0x80) for the rest. */
+enum { B64_SKIP = 0x40, B64_PAD = 0x41, B64_JUNK = 0x80 };
+
+static const unsigned char lenient_table[256] = {
+    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x40, 0x40, 0x40, 0x40, 0x40, 0x80, 0x80,
+    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+    0x40, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x3e, 0x80, 0x80, 0x80, 0x3f,
+    0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0x80, 0x80, 0x80, 0x41, 0x80, 0x80,
+    0x80, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e,
+    0x0f, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x80, 0x80, 0x80, 0x80, 0x80,
+    0x80, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28,
+    0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f, 0x30, 0x31, 0x32, 0x33, 0x80, 0x80, 0x80, 0x80, 0x80,
+    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+};
+
+/* Flush an incomplete group at '=' or at the end; returns bytes written. */
+static size_t flush_group(envoi_b64_dec *d, unsigned char *out, size_t *junk)
+{
+    size_t w = 0;
+    if (d->nchars == 2) {
+        out[w++] = (unsigned char)(d->acc >> 4);
+    } else if (d->nchars == 3) {
+        out[w++] = (unsigned char)(d->acc >> 10);
+        out[w++] = (unsigned char)(d->acc >> 2);
+    } else if (d->nchars == 1) {
+        ++*junk;
+    }
+    d->acc = 0;
+    d->nchars = 0;
+    return w;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define B64_AVX2 1
+
+/* 32 characters to 24 bytes with AVX2 when all 32 are in the alphabet;
+ * false (nothing written) otherwise. Each character is classified by range,
+ * shifted to its 6-bit value, and the values are packed four by four into
+ * three bytes with two multiply-adds and a shuffle. */
+__attribute__((target("avx2"))) static bool decode32_avx2(const unsigned char *in,
+                                                          unsigned char *out)
+{
+    __m256i c = _mm256_loadu_si256((const __m256i *)(const void *)in);
+    __m256i upper = _mm256_and_si256(_mm256_cmpgt_epi8(c, _mm256_set1_epi8(0x40)),
+                                     _mm256_cmpgt_epi8(_mm256_set1_epi8(0x5b), c));
+    __m256i lower = _mm256_and_si256(_mm256_cmpgt_epi8(c, _mm256_set1_epi8(0x60)),
+                                     _mm256_cmpgt_epi8(_mm256_set1_epi8(0x7b), c));
+    __m256i digit = _mm256_and_si256(_mm256_cmpgt_epi8(c, _mm256_set1_epi8(0x2f)),
+                                     _mm256_cmpgt_epi8(_mm256_set1_epi8(0x3a), c));
+    __m256i plus = _mm256_cmpeq_epi8(c, _mm256_set1_epi8(0x2b));
+    __m256i slash = _mm256_cmpeq_epi8(c, _mm256_set1_epi8(0x2f));
+    __m256i valid = _mm256_or_si256(_mm256_or_si256(upper, lower),
+                                    _mm256_or_si256(digit, _mm256_or_si256(plus, slash)));
+    if ((unsigned)_mm256_movemask_epi8(valid) != 0xffffffffu)
+        return false;
+    __m256i shift = _mm256_or_si256(
+        _mm256_or_si256(_mm256_and_si256(upper, _mm256_set1_epi8(-65)),
+                        _mm256_and_si256(lower, _mm256_set1_epi8(-71))),
+        _mm256_or_si256(_mm256_and_si256(digit, _mm256_set1_epi8(4)),
+                        _mm256_or_si256(_mm256_and_si256(plus, _mm256_set1_epi8(19)),
+                                        _mm256_and_si256(slash, _mm256_set1_epi8(16)))));
+    __m256i v = _mm256_add_epi8(c, shift);
+    /* [a b c d] -> (a << 6 | b), (c << 6 | d) -> a << 18 | b << 12 | c << 6 | d */
+    __m256i pairs = _mm256_maddubs_epi16(v, _mm256_set1_epi32(0x01400140));
+    __m256i words = _mm256_madd_epi16(pairs, _mm256_set1_epi32(0x00011000));
+    __m256i bytes = _mm256_shuffle_epi8(
+        words, _mm256_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1, 2, 1, 0, 6,
+                                5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1));
+    bytes = _mm256_permutevar8x32_epi32(bytes, _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 7, 7));
+    _mm_storeu_si128((__m128i *)(void *)out, _mm256_castsi256_si128(bytes));
+    _mm_storel_epi64((__m128i *)(void *)(out + 16), _mm256_extracti128_si256(bytes, 1));
+    return true;
+}
+#endif
+
+size_t envoi_b64_dec_lenient(envoi_b64_dec *d, const char *in, size_t len, unsigned char *out,
+                             size_t *junk)
+{
+    const unsigned char *t = lenient_table;
+    const unsigned char *p = (const unsigned char *)in, *end = p + len;
+    size_t w = 0;
+#ifdef B64_AVX2
+    bool avx2 = len >= 32 && __builtin_cpu_supports("avx2");
+#endif
+    while (p < end) {
+        /* Common path: whole groups of four alphabet characters. */
+        if (d->nchars == 0) {
+#ifdef B64_AVX2
+            if (avx2) {
+                while (end - p >= 32 && decode32_avx2(p, out + w)) {
+                    p += 32;
+                    w += 24;
+                }
+            }
+#endif
+            while (end - p >= 4) {
+                unsigned a = t[p[0]], b = t[p[1]], c = t[p[2]], e = t[p[3]];
+                if ((a | b | c | e) & 0xC0)
+                    break;
+                unsigned v = a << 18 | b << 12 | c << 6 | e;
+                out[w] = (unsigned char)(v >> 16);
+                out[w + 1] = (unsigned char)(v >> 8);
+                out[w + 2] = (unsigned char)v;
+                w += 3;
+                p += 4;
+            }
+            if (p == end)
+                break;
+        }
+        unsigned v = t[*p++];
+        if (v < 64) {
+            d->acc = d->acc << 6 | v;
+            if (++d->nchars == 4) {
+                out[w++] = (unsigned char)(d->acc >> 16);
+                out[w++] = (unsigned char)(d->acc >> 8);
+                out[w++] = (unsigned char)d->acc;
+                d->acc = 0;
+                d->nchars = 0;
+            }
+        } else if (v == B64_PAD) {
+            w += flush_group(d, out + w, junk);
+        } else if (v == B64_JUNK) {
+            ++*junk;
+        }
+    }
+    return w;
+}
+
+size_t envoi_b64_dec_lenient_final(envoi_b64_dec *d, unsigned char *out, bool *truncated)
+{
+    size_t junk = 0;
+    *truncated = d->nchars != 0;
+    return flush_group(d, out, &junk);
+}

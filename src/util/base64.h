@@ -45,4 +45,18 @@ int envoi_b64_dec_final(envoi_b64_dec *d, unsigned char *out, size_t *written);
 /* One shot decode appended to out: 0, ENVOI_EINVAL or ENVOI_ENOMEM. */
 int envoi_base64_decode(const char *in, size_t len, envoi_buf *out);
 
+/* Lenient decoding of message bodies, table-driven, four characters at a time
+ * on the common path. Whitespace is skipped; any other character outside the
+ * alphabet is skipped and counted in *junk; '=' ends the current group (a
+ * group of 2 or 3 characters gives 1 or 2 bytes, a single character is
+ * dropped and counted in *junk) and decoding goes on after it, so
+ * concatenated encodings decode too. The result does not depend on how the
+ * input is cut into calls. out needs room for len * 3 / 4 + 3 bytes; returns
+ * the number of bytes written. */
+size_t envoi_b64_dec_lenient(envoi_b64_dec *d, const char *in, size_t len, unsigned char *out,
+                             size_t *junk);
+/* End of input: the bytes of an unpadded last group (at most 2); *truncated
+ * is set when characters were left over that make no byte. */
+size_t envoi_b64_dec_lenient_final(envoi_b64_dec *d, unsigned char *out, bool *truncated);
+
 #endif
