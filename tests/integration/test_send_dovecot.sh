@@ -89,6 +89,15 @@ else
     fail "implicit TLS: delivered" "nothing new in $ALICE_NEW"
 fi
 
+# --- CHUNKING: Dovecot offers it, so the body goes in BDAT chunks, not DATA ---------------
+trace=$("${ENVOI_CMD[@]}" send -v --server "127.0.0.1:$SUB" --security starttls --ca-file "$CA" \
+    --user alice --password-file "$T/alice.pass" --timeout 20 --from alice@localhost \
+    --to alice@localhost --subject 'chunked' --text "$T/body.txt" 2>&1)
+assert_contains "Dovecot announces CHUNKING after STARTTLS" "$trace" "CHUNKING"
+assert_contains "the body is sent with BDAT ... LAST" "$trace" "BDAT"
+assert_not_contains "no DATA command when CHUNKING is offered" "$trace" "> DATA"
+assert_not_contains "the password never appears in the trace" "$trace" "alice-secret"
+
 # --- CRAM-MD5 (STARTTLS) and CRAM-MD5 over implicit TLS, text only, password from env -----
 alice_before=$(list_files "$ALICE_NEW")
 assert_exit 0 "STARTTLS, AUTH CRAM-MD5, password from ENVOI_PASSWORD" \
