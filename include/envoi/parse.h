@@ -43,6 +43,10 @@ typedef struct envoi_part envoi_part;
 
 /* Parse a message held in memory (the bytes are copied). */
 int envoi_message_parse(const void *data, size_t len, envoi_message **out);
+/* The same without the copy: the message reads data[0..len) in place, so the
+ * caller keeps that buffer alive and unchanged until the message is freed
+ * (envoi_message_free); the message never writes to it or frees it. */
+int envoi_message_parse_borrowed(const void *data, size_t len, envoi_message **out);
 /* Parse a file (mapped or read; not copied twice). ENVOI_EFILE when unreadable. */
 int envoi_message_parse_file(const char *path, envoi_message **out);
 /* Parse everything readable from a file descriptor until EOF. */
@@ -137,6 +141,13 @@ const char *envoi_part_header_decoded(const envoi_part *part, const char *name);
  * message part, the body as it is in the source (preamble, parts, epilogue).
  * ENVOI_ESTATE for a message of the streaming parser (it keeps no bodies). */
 int envoi_part_body(const envoi_part *part, const void **data, size_t *len);
+/* The same body passed to write in pieces of at most 64 KiB, decoded through
+ * a buffer of that size: memory does not grow with the part and nothing is
+ * kept (a body envoi_part_body already decoded is written from its cache).
+ * Defects are recorded as envoi_part_body records them. 0, the first
+ * negative value write returned (decoding stops there), ENVOI_ENOMEM, or
+ * ENVOI_ESTATE for a message of the streaming parser. */
+int envoi_part_decode(const envoi_part *part, envoi_write_fn write, void *ctx);
 /* A text/... body converted to UTF-8 from its charset (us-ascii when none,
  * with the usual aliases and a fallback when the label lies), NUL-terminated
  * (it may hold NUL bytes: use len). ENVOI_EINVAL for other types. */

@@ -27,6 +27,7 @@ typedef struct mime_params {
     char *value; /* the part before the first ';', trimmed, lowercase ("text/plain") */
     mime_param *items;
     size_t len;
+    void *block; /* when set, everything above lives in this one allocation */
 } mime_params;
 
 /* "type/subtype; a=b; c*0*=utf-8''%C3%A9; d=\"q s\"" (Content-Type,

@@ -2,6 +2,7 @@
  * 5322 mailboxes and groups, comments, quoted local parts, obsolete routes,
  * and repairs for missing commas, brackets and quotes. */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,7 +10,6 @@
 #include "mime/decode.h"
 #include "mime/defect.h"
 #include "util/charset.h"
-#include "util/utf8.h"
 
 enum tok_kind { T_ATOM, T_QSTR, T_LIT, T_COMMENT, T_AT, T_LT, T_GT, T_COMMA, T_COLON, T_SEMI };
 
@@ -33,9 +33,10 @@ struct parser {
     struct tok comment;
     bool has_comment;
     bool in_group;
-    bool continued;   /* the entry began after a '>' without a comma */
-    bool words_at;    /* an '@' among the words */
-    bool unclosed[3]; /* '"', '(', '[' seen never closed: later ones are blanks */
+    bool continued;     /* the entry began after a '>' without a comma */
+    bool words_at;      /* an '@' among the words */
+    bool unclosed[3];   /* '"', '(', '[' seen never closed: later ones are blanks */
+    envoi_buf raw, dec; /* scratch for display names, reused */
 };
 
 static bool is_blank(char c)
@@ -167,49 +168,73 @@ static int append_unquoted(const char *s, size_t len, envoi_buf *b)
     return 0;
 }
 
-/* Trim blanks, drop NULs, make valid UTF-8; the string handed over. */
-static int finish_string(envoi_buf *b, unsigned *defects, char **out)
+/* True when s[0..len) is ASCII, eight bytes at a time. */
+static bool all_ascii(const char *s, size_t len)
 {
-    if (envoi_buf_append(b, "", 0) < 0)
-        return ENVOI_ENOMEM;
-    size_t a = 0, e = b->len;
-    while (a < e && is_blank(b->data[a]))
-        a++;
-    while (e > a && is_blank(b->data[e - 1]))
-        e--;
-    envoi_buf t = ENVOI_BUF_INIT;
-    int rc;
-    if (envoi_is_ascii(b->data + a, e - a)) {
-        rc = envoi_buf_append(&t, b->data + a, e - a);
-    } else {
-        rc = envoi_charset_to_utf8("utf-8", b->data + a, e - a, &t);
-        if (rc == CHARSET_MISMATCH)
-            *defects |= MIME_DEFECT_8BIT_HEADER;
+    size_t i = 0;
+    uint64_t acc = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        acc |= w;
     }
-    if (rc < 0) {
-        envoi_buf_free(&t);
-        return rc;
-    }
+    for (; i < len; i++)
+        acc |= (unsigned char)s[i];
+    return (acc & 0x8080808080808080ull) == 0;
+}
+
+/* s[0..len) without its NUL bytes, as a new string. */
+static char *dup_without_nuls(const char *s, size_t len)
+{
+    char *d = malloc(len + 1);
+    if (!d)
+        return NULL;
     size_t w = 0;
-    for (size_t r = 0; r < t.len; r++)
-        if (t.data[r])
-            t.data[w++] = t.data[r];
-    t.len = w;
-    t.data[w] = '\0';
-    *out = envoi_buf_steal(&t, NULL);
-    return 0;
+    if (!memchr(s, '\0', len)) {
+        memcpy(d, s, len);
+        w = len;
+    } else {
+        for (size_t r = 0; r < len; r++)
+            if (s[r])
+                d[w++] = s[r];
+    }
+    d[w] = '\0';
+    return d;
+}
+
+/* Trim blanks, drop NULs, make valid UTF-8: s[0..len) as a new string. */
+static int finish_string(const char *s, size_t len, unsigned *defects, char **out)
+{
+    size_t a = 0, e = len;
+    while (a < e && is_blank(s[a]))
+        a++;
+    while (e > a && is_blank(s[e - 1]))
+        e--;
+    if (all_ascii(s + a, e - a)) {
+        *out = dup_without_nuls(s + a, e - a);
+        return *out ? 0 : ENVOI_ENOMEM;
+    }
+    envoi_buf t = ENVOI_BUF_INIT;
+    int rc = envoi_charset_to_utf8("utf-8", s + a, e - a, &t);
+    if (rc == CHARSET_MISMATCH)
+        *defects |= MIME_DEFECT_8BIT_HEADER;
+    if (rc >= 0)
+        *out = dup_without_nuls(t.data ? t.data : "", t.len);
+    envoi_buf_free(&t);
+    if (rc < 0)
+        return rc;
+    return *out ? 0 : ENVOI_ENOMEM;
 }
 
 /* A display name from phrase words (quoted strings unquoted) or a comment,
- * encoded-words decoded; NULL when it comes out empty. */
-static int decode_name(const char *raw, size_t len, unsigned *defects, char **out)
+ * in p->raw: encoded-words decoded; NULL when it comes out empty. */
+static int decode_name(struct parser *p, char **out)
 {
-    envoi_buf b = ENVOI_BUF_INIT;
     *out = NULL;
-    int rc = mime_decode_unstructured(raw, len, &b, defects);
-    if (rc == 0 && b.len)
-        rc = finish_string(&b, defects, out);
-    envoi_buf_free(&b);
+    envoi_buf_clear(&p->dec);
+    int rc = mime_decode_unstructured(p->raw.data, p->raw.len, &p->dec, p->defects);
+    if (rc == 0 && p->dec.len)
+        rc = finish_string(p->dec.data, p->dec.len, p->defects, out);
     if (rc == 0 && *out && !**out) {
         free(*out);
         *out = NULL;
@@ -219,30 +244,29 @@ static int decode_name(const char *raw, size_t len, unsigned *defects, char **ou
 
 static int phrase_name(struct parser *p, const struct tok *w, size_t n, char **out)
 {
-    envoi_buf raw = ENVOI_BUF_INIT;
+    envoi_buf *raw = &p->raw;
     int rc = 0;
+    envoi_buf_clear(raw);
     for (size_t k = 0; k < n && rc == 0; k++) {
-        if (w[k].space && raw.len)
-            rc = envoi_buf_append_char(&raw, ' ');
+        if (w[k].space && raw->len)
+            rc = envoi_buf_append_char(raw, ' ');
         if (rc == 0)
-            rc = w[k].kind == T_QSTR ? append_unquoted(p->s + w[k].start, w[k].len, &raw)
-                                     : envoi_buf_append(&raw, p->s + w[k].start, w[k].len);
+            rc = w[k].kind == T_QSTR ? append_unquoted(p->s + w[k].start, w[k].len, raw)
+                                     : envoi_buf_append(raw, p->s + w[k].start, w[k].len);
     }
     *out = NULL;
-    if (rc == 0 && raw.len)
-        rc = decode_name(raw.data, raw.len, p->defects, out);
-    envoi_buf_free(&raw);
+    if (rc == 0 && raw->len)
+        rc = decode_name(p, out);
     return rc;
 }
 
 static int comment_name(struct parser *p, char **out)
 {
-    envoi_buf raw = ENVOI_BUF_INIT;
     *out = NULL;
-    int rc = append_unquoted(p->s + p->comment.start, p->comment.len, &raw);
-    if (rc == 0 && raw.len)
-        rc = decode_name(raw.data, raw.len, p->defects, out);
-    envoi_buf_free(&raw);
+    envoi_buf_clear(&p->raw);
+    int rc = append_unquoted(p->s + p->comment.start, p->comment.len, &p->raw);
+    if (rc == 0 && p->raw.len)
+        rc = decode_name(p, out);
     return rc;
 }
 
@@ -270,7 +294,7 @@ static int push_addr(struct parser *p, char *name, char *addr)
 static int push_raw_addr(struct parser *p, char *name, envoi_buf *addr)
 {
     char *a = NULL;
-    int rc = finish_string(addr, p->defects, &a);
+    int rc = finish_string(addr->data ? addr->data : "", addr->len, p->defects, &a);
     if (rc < 0) {
         free(name);
         return rc;
@@ -511,6 +535,8 @@ int mime_addr_list_parse(const char *s, size_t len, mime_addr_list *out, unsigne
         *p.defects |= MIME_DEFECT_BAD_ADDRESS;
     free(p.words);
     envoi_buf_free(&p.angle);
+    envoi_buf_free(&p.raw);
+    envoi_buf_free(&p.dec);
     if (rc < 0)
         mime_addr_list_free(out);
     return rc;

@@ -541,12 +541,145 @@ done:
     return rc;
 }
 
+/* ---- the common simple form, read in one pass --------------------------- */
+
+/* A byte of a token value or of the main value: printable ASCII other than
+ * space and the bytes that need the full parser. */
+static bool is_token_byte(unsigned char c)
+{
+    return c > ' ' && c < 127 && c != ';' && c != '"' && c != '(' && c != '\\' && c != '=';
+}
+
+static bool is_name_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.';
+}
+
+static bool is_quoted_byte(unsigned char c)
+{
+    return c >= ' ' && c < 127 && c != '"' && c != '\\';
+}
+
+#define SIMPLE_MAX 8 /* parameters the one-pass form takes */
+
+struct span {
+    size_t off, len;
+};
+
+static size_t skip_spaces(const char *s, size_t len, size_t i)
+{
+    while (i < len && s[i] == ' ')
+        i++;
+    return i;
+}
+
+/* One "name=value" or "name=\"value\"" at s[i]: its name and value spans;
+ * the offset after it, 0 when it is not of the simple form. */
+static size_t simple_param(const char *s, size_t len, size_t i, struct span *name, struct span *val)
+{
+    name->off = i;
+    while (i < len && is_name_byte((unsigned char)s[i]))
+        i++;
+    name->len = i - name->off;
+    i = skip_spaces(s, len, i);
+    if (name->len == 0 || i >= len || s[i] != '=')
+        return 0;
+    i = skip_spaces(s, len, i + 1);
+    if (i < len && s[i] == '"') {
+        val->off = ++i;
+        while (i < len && is_quoted_byte((unsigned char)s[i]))
+            i++;
+        if (i >= len || s[i] != '"')
+            return 0;
+        val->len = i++ - val->off;
+    } else {
+        val->off = i;
+        while (i < len && is_token_byte((unsigned char)s[i]))
+            i++;
+        val->len = i - val->off;
+    }
+    if (val->len == 0 || memmem(s + val->off, val->len, "=?", 2))
+        return 0;
+    return skip_spaces(s, len, i);
+}
+
+static bool same_name(const char *s, const struct span *a, const struct span *b)
+{
+    return a->len == b->len && strncasecmp(s + a->off, s + b->off, a->len) == 0;
+}
+
+static char *put_lower(char **w, const char *s, size_t n)
+{
+    char *d = *w;
+    for (size_t k = 0; k < n; k++)
+        d[k] = lower(s[k]);
+    d[n] = '\0';
+    *w += n + 1;
+    return d;
+}
+
+/* "type/subtype; a=b; c=\"d\"" with distinct plain names and plain ASCII
+ * values (no comments, escapes, RFC 2231 or RFC 2047): read in one pass into
+ * one allocation, with the result the full parser gives. 1 when done, 0 when
+ * the value needs the full parser, ENVOI_ENOMEM. */
+static int parse_simple(const char *s, size_t len, mime_params *out)
+{
+    struct span main, names[SIMPLE_MAX], vals[SIMPLE_MAX];
+    size_t n = 0, i = skip_spaces(s, len, 0);
+    main.off = i;
+    while (i < len && is_token_byte((unsigned char)s[i]))
+        i++;
+    main.len = i - main.off;
+    i = skip_spaces(s, len, i);
+    if (main.len == 0)
+        return 0;
+    while (i < len) {
+        if (s[i] != ';')
+            return 0;
+        i = skip_spaces(s, len, i + 1);
+        if (i == len)
+            break;
+        if (s[i] == ';')
+            continue;
+        if (n == SIMPLE_MAX || !(i = simple_param(s, len, i, &names[n], &vals[n])))
+            return 0;
+        for (size_t k = 0; k < n; k++)
+            if (same_name(s, &names[k], &names[n]))
+                return 0;
+        n++;
+    }
+    size_t size = n * sizeof(mime_param) + main.len + 1;
+    for (size_t k = 0; k < n; k++)
+        size += names[k].len + vals[k].len + 2;
+    char *block = malloc(size);
+    if (!block)
+        return ENVOI_ENOMEM;
+    mime_param *items = (mime_param *)(void *)block;
+    char *w = block + n * sizeof(mime_param);
+    out->value = put_lower(&w, s + main.off, main.len);
+    for (size_t k = 0; k < n; k++) {
+        items[k].name = put_lower(&w, s + names[k].off, names[k].len);
+        items[k].value = w;
+        memcpy(w, s + vals[k].off, vals[k].len);
+        w[vals[k].len] = '\0';
+        w += vals[k].len + 1;
+    }
+    out->items = n ? items : NULL;
+    out->len = n;
+    out->block = block;
+    return 1;
+}
+
 int mime_params_parse(const char *s, size_t len, mime_params *out, unsigned *defects)
 {
     unsigned scratch = 0;
     if (!defects)
         defects = &scratch;
     memset(out, 0, sizeof *out);
+    int simple = parse_simple(s, len, out);
+    if (simple != 0)
+        return simple < 0 ? simple : 0;
     envoi_buf v = ENVOI_BUF_INIT;
     struct raw_list l = {0};
     int rc = 0;
@@ -585,6 +718,11 @@ const char *mime_params_get(const mime_params *p, const char *name)
 
 void mime_params_free(mime_params *p)
 {
+    if (p->block) {
+        free(p->block);
+        memset(p, 0, sizeof *p);
+        return;
+    }
     for (size_t i = 0; i < p->len; i++) {
         free(p->items[i].name);
         free(p->items[i].value);

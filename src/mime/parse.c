@@ -2,6 +2,7 @@
  * parsed state an envoi_message carries. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -46,7 +47,7 @@ void mime_parsed_free(mime_parsed *pm)
     mime_id_list_free(&pm->references);
     if (pm->src_mapped)
         munmap(pm->src, pm->src_maplen);
-    else
+    else if (!pm->src_borrowed)
         free(pm->src);
     mime_arena_free(&pm->arena);
     free(pm);
@@ -87,15 +88,15 @@ envoi_part *mime_part_new(envoi_message *msg, envoi_part *parent, size_t off)
 }
 
 /* A new message owning src[0..len) (malloc'd, or a mapping of maplen bytes
- * when maplen is not 0), parsed. */
-static int parse_owned(char *src, size_t len, size_t maplen, envoi_message **out)
+ * when maplen is not 0; the caller's when borrowed), parsed. */
+static int parse_source(char *src, size_t len, size_t maplen, bool borrowed, envoi_message **out)
 {
     bool mapped = maplen != 0;
     envoi_message *msg = envoi_message_new();
     if (!msg || mime_parsed_attach(msg) < 0) {
         if (mapped)
             munmap(src, maplen);
-        else
+        else if (!borrowed)
             free(src);
         envoi_message_free(msg);
         return ENVOI_ENOMEM;
@@ -104,6 +105,7 @@ static int parse_owned(char *src, size_t len, size_t maplen, envoi_message **out
     msg->parsed->src_len = len;
     msg->parsed->src_mapped = mapped;
     msg->parsed->src_maplen = maplen;
+    msg->parsed->src_borrowed = borrowed;
     int rc = mime_core_parse_preset(msg);
     if (rc < 0) {
         envoi_message_free(msg);
@@ -124,7 +126,18 @@ int envoi_message_parse(const void *data, size_t len, envoi_message **out)
         return ENVOI_ENOMEM;
     if (len)
         memcpy(copy, data, len);
-    return parse_owned(copy, len, maplen, out);
+    return parse_source(copy, len, maplen, false, out);
+}
+
+int envoi_message_parse_borrowed(const void *data, size_t len, envoi_message **out)
+{
+    if (!out || (!data && len))
+        return ENVOI_EINVAL;
+    *out = NULL;
+    static char empty[1];
+    /* Never written through: the parser and the getters only read the source. */
+    char *src = data ? (char *)(uintptr_t)data : empty;
+    return parse_source(src, len, 0, true, out);
 }
 
 static int read_all(int fd, envoi_buf *b)
@@ -157,7 +170,7 @@ int envoi_message_parse_fd(int fd, envoi_message **out)
     }
     size_t len = b.len;
     char *src = b.data ? envoi_buf_steal(&b, &len) : calloc(1, 1);
-    return src ? parse_owned(src, len, 0, out) : ENVOI_ENOMEM;
+    return src ? parse_source(src, len, 0, false, out) : ENVOI_ENOMEM;
 }
 
 int envoi_message_parse_file(const char *path, envoi_message **out)
@@ -179,7 +192,7 @@ int envoi_message_parse_file(const char *path, envoi_message **out)
         void *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
         if (map != MAP_FAILED) {
             close(fd);
-            return parse_owned(map, len, len, out);
+            return parse_source(map, len, len, false, out);
         }
     }
     rc = envoi_message_parse_fd(fd, out);

@@ -148,6 +148,8 @@ int mime_part_decode_body(envoi_part *part)
     if (part->kind != MIME_LEAF || part->cte == MIME_CTE_IDENTITY ||
         part->cte == MIME_CTE_UNKNOWN) {
         /* Nothing to decode: the body is the source itself. */
+        if (part->kind == MIME_LEAF)
+            mime_part_report(part, mime_body_controls(in, len), part->body_off);
         part->body = (unsigned char *)in;
         part->body_len = len;
         part->body_done = true;
@@ -160,8 +162,7 @@ int mime_part_decode_body(envoi_part *part)
     mime_decoder_init(&d, part->cte);
     size_t w = mime_decoder_feed(&d, in, len, out);
     w += mime_decoder_finish(&d, out + w);
-    mime_defect_add_mask(part->msg, part, d.defects, part->body_off);
-    mime_defects_finish(part->msg);
+    mime_part_report(part, d.defects, part->body_off);
     part->body = out;
     part->body_len = w;
     part->body_done = true;
@@ -202,10 +203,9 @@ int envoi_part_text(const envoi_part *part, const char **utf8, size_t *len)
             return rc;
         }
         if (rc == CHARSET_UNKNOWN)
-            mime_defect_add(p->msg, p, MIME_DEFECT_UNKNOWN_CHARSET, p->body_off);
+            mime_part_report(p, MIME_DEFECT_UNKNOWN_CHARSET, p->body_off);
         else if (rc == CHARSET_MISMATCH)
-            mime_defect_add(p->msg, p, MIME_DEFECT_CHARSET_MISMATCH, p->body_off);
-        mime_defects_finish(p->msg);
+            mime_part_report(p, MIME_DEFECT_CHARSET_MISMATCH, p->body_off);
         if (!b.data && envoi_buf_reserve(&b, 0) < 0)
             return ENVOI_ENOMEM;
         p->text = envoi_buf_steal(&b, &p->text_len);

@@ -94,6 +94,7 @@ typedef struct mime_parsed {
     char *src; /* the source: owned malloc'd copy, or a mapping */
     size_t src_len;
     bool src_mapped; /* src is a mapping of src_maplen bytes (munmap) */
+    bool src_borrowed; /* src belongs to the caller: not freed */
     size_t src_maplen;
     bool has_bodies; /* false for streamed messages: no source kept */
     envoi_part *root;

@@ -1,10 +1,16 @@
-/* Streaming, lenient transfer decoders (see part_decode.h). */
+/* Streaming, lenient transfer decoders (see part_decode.h), and a parsed
+ * part's body decoded through a fixed buffer to a callback. */
 #include "mime/part_decode.h"
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mime/defect.h"
+#include "mime/message_impl.h"
 #include "mime/part.h"
+
+#define DECODE_PIECE (64 * 1024) /* source bytes decoded per write call at most */
 
 enum { Q_NORMAL = 0, Q_EQ, Q_HEX1, Q_WS, Q_CR };
 enum { U_BEGIN = 0, U_DATA, U_END };
@@ -212,15 +218,69 @@ static size_t uu_finish(mime_decoder *d, unsigned char *out)
     return w;
 }
 
+#define CONTROL_DEFECTS (MIME_DEFECT_NUL | MIME_DEFECT_BARE_CR)
+
+/* A byte of v is zero. */
+static uint64_t has_zero_byte(uint64_t v)
+{
+    return (v - 0x0101010101010101u) & ~v & 0x8080808080808080u;
+}
+
+/* NUL bytes and bare CRs in in[0..len), eight bytes at a time while none is
+ * near; *cr carries a CR at the end to the next call. */
+static unsigned scan_controls(const char *in, size_t len, bool *cr)
+{
+    const unsigned char *p = (const unsigned char *)in, *end = p + len;
+    unsigned found = 0;
+    if (*cr && p < end) {
+        *cr = false;
+        if (*p != '\n')
+            found |= MIME_DEFECT_BARE_CR;
+    }
+    while (p < end && found != CONTROL_DEFECTS) {
+        if (end - p >= 8) {
+            uint64_t v;
+            memcpy(&v, p, 8);
+            if (!(has_zero_byte(v) | has_zero_byte(v ^ 0x0d0d0d0d0d0d0d0du))) {
+                p += 8;
+                continue;
+            }
+        }
+        unsigned char c = *p++;
+        if (c == '\0')
+            found |= MIME_DEFECT_NUL;
+        else if (c == '\r' && p == end)
+            *cr = true;
+        else if (c == '\r' && *p != '\n')
+            found |= MIME_DEFECT_BARE_CR;
+    }
+    return found;
+}
+
+unsigned mime_body_controls(const char *in, size_t len)
+{
+    bool cr = false;
+    unsigned found = scan_controls(in, len, &cr);
+    return cr ? found | MIME_DEFECT_BARE_CR : found;
+}
+
 size_t mime_decoder_feed(mime_decoder *d, const char *in, size_t len, unsigned char *out)
 {
     size_t junk = 0, w;
-    switch (d->cte) {
-    case MIME_CTE_BASE64:
+    if (d->cte == MIME_CTE_BASE64) {
+        /* The decoder looks at every byte already. */
         w = envoi_b64_dec_lenient(&d->b64, in, len, out, &junk);
         if (junk)
             d->defects |= MIME_DEFECT_BAD_BASE64;
+        if (d->b64.seen & ENVOI_B64_SEEN_NUL)
+            d->defects |= MIME_DEFECT_NUL;
+        if (d->b64.seen & ENVOI_B64_SEEN_BARE_CR)
+            d->defects |= MIME_DEFECT_BARE_CR;
         return w;
+    }
+    if ((d->defects & CONTROL_DEFECTS) != CONTROL_DEFECTS)
+        d->defects |= scan_controls(in, len, &d->cr);
+    switch (d->cte) {
     case MIME_CTE_QP:
         return qp_feed(d, in, len, out);
     case MIME_CTE_UU:
@@ -236,11 +296,16 @@ size_t mime_decoder_finish(mime_decoder *d, unsigned char *out)
 {
     bool truncated = false;
     size_t w = 0;
+    if (d->cr)
+        d->defects |= MIME_DEFECT_BARE_CR;
+    d->cr = false;
     switch (d->cte) {
     case MIME_CTE_BASE64:
         w = envoi_b64_dec_lenient_final(&d->b64, out, &truncated);
         if (truncated)
             d->defects |= MIME_DEFECT_TRUNCATED_BASE64;
+        if (d->b64.seen & ENVOI_B64_SEEN_BARE_CR)
+            d->defects |= MIME_DEFECT_BARE_CR;
         return w;
     case MIME_CTE_QP:
         return qp_finish(d, out);
@@ -249,4 +314,96 @@ size_t mime_decoder_finish(mime_decoder *d, unsigned char *out)
     default:
         return 0;
     }
+}
+
+/* The part of another message that holds the message of part as its child
+ * (that message was read from an encoded message/rfc822 part); NULL for a
+ * part of a top message. */
+static const envoi_part *graft_of(const envoi_part *part)
+{
+    const envoi_part *p = part;
+    while (p->parent && p->parent->msg == p->msg)
+        p = p->parent;
+    return p->parent;
+}
+
+void mime_part_report(envoi_part *part, unsigned mask, size_t off)
+{
+    envoi_message *msg = part->msg;
+    unsigned fresh = mask & ~part->defect_mask;
+    if (!fresh)
+        return;
+    mime_defect_add_mask(msg, part, fresh, off);
+    fresh &= part->defect_mask; /* the kinds recorded now */
+    mime_defects_finish(msg);
+    const mime_parsed *pm = msg->parsed;
+    for (const envoi_part *g = graft_of(part); g && fresh; g = graft_of(g)) {
+        for (size_t i = 0; i < pm->ndefects; i++)
+            if (pm->defects[i].part == part && (pm->defects[i].kind & fresh))
+                mime_defect_copy(g->msg, &pm->defects[i]);
+        mime_defects_finish(g->msg);
+    }
+}
+
+/* Bytes that need no decoding, in pieces. */
+static int write_pieces(const unsigned char *p, size_t len, envoi_write_fn write, void *ctx)
+{
+    while (len > 0) {
+        size_t k = len < DECODE_PIECE ? len : DECODE_PIECE;
+        int rc = write(ctx, p, k);
+        if (rc < 0)
+            return rc;
+        p += k;
+        len -= k;
+    }
+    return 0;
+}
+
+static int write_decoded(envoi_part *part, const char *in, size_t len, envoi_write_fn write,
+                         void *ctx)
+{
+    unsigned char *out = malloc(mime_decoder_bound(DECODE_PIECE));
+    if (!out)
+        return ENVOI_ENOMEM;
+    mime_decoder d;
+    mime_decoder_init(&d, part->cte);
+    int rc = 0;
+    while (len > 0 && rc == 0) {
+        size_t k = len < DECODE_PIECE ? len : DECODE_PIECE;
+        size_t w = mime_decoder_feed(&d, in, k, out);
+        if (w)
+            rc = write(ctx, out, w);
+        in += k;
+        len -= k;
+    }
+    size_t w = rc == 0 ? mime_decoder_finish(&d, out) : 0;
+    if (w)
+        rc = write(ctx, out, w);
+    free(out);
+    if (rc == 0)
+        mime_part_report(part, d.defects, part->body_off);
+    return rc;
+}
+
+int envoi_part_decode(const envoi_part *part, envoi_write_fn write, void *ctx)
+{
+    if (!part || !write)
+        return ENVOI_EINVAL;
+    envoi_part *p = (envoi_part *)part;
+    const mime_parsed *pm = p->msg->parsed;
+    if (!pm->has_bodies)
+        return ENVOI_ESTATE;
+    if (p->body_done)
+        return write_pieces(p->body, p->body_len, write, ctx);
+    const char *in = pm->src + p->body_off;
+    size_t len = p->body_end - p->body_off;
+    if (p->kind != MIME_LEAF)
+        return write_pieces((const unsigned char *)in, len, write, ctx);
+    if (p->cte == MIME_CTE_IDENTITY || p->cte == MIME_CTE_UNKNOWN) {
+        int rc = write_pieces((const unsigned char *)in, len, write, ctx);
+        if (rc == 0)
+            mime_part_report(p, mime_body_controls(in, len), p->body_off);
+        return rc;
+    }
+    return write_decoded(p, in, len, write, ctx);
 }

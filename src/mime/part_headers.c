@@ -1,5 +1,6 @@
 /* A part's header block: split into fields and unfolded once, then the
  * fields that shape the part (type, encoding, disposition, id) and its path. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -31,90 +32,199 @@ static bool is_wsp(char c)
     return c == ' ' || c == '\t';
 }
 
-/* Copy a field's raw lines into value with the line breaks removed and the
- * value trimmed; NUL bytes become spaces. *bad gets MIME_DEFECT_NUL and
- * MIME_DEFECT_BARE_CR for what the value held. */
-static char *unfold(mime_arena *a, const char *raw, size_t len, size_t colon, unsigned *bad)
+enum { VAL_CR = 1, VAL_NUL = 2, VAL_SPECIAL = 4 };
+
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* The flags of byte c followed by next (0 at the end). A NUL is not special:
+ * it becomes a space. */
+static unsigned byte_flags(unsigned char c, char next)
 {
-    char *v = mime_arena_alloc_raw(a, len + 1);
-    if (!v)
-        return NULL;
+    if (c == '\r')
+        return VAL_CR | VAL_SPECIAL;
+    if (c == 0)
+        return VAL_NUL;
+    if ((c < 32 && c != '\t') || c > 126 || (c == '=' && next == '?'))
+        return VAL_SPECIAL;
+    return 0;
+}
+
+/* Per byte of x: 0x80 where the byte is zero, else 0 (exact). */
+static uint64_t zero_bytes(uint64_t x)
+{
+    return ~(((x & ~HIGHS) + ~HIGHS) | x) & HIGHS;
+}
+
+/* What a value holds: VAL_CR, VAL_NUL, and VAL_SPECIAL for anything that
+ * makes RFC 2047 decoding differ from the bytes themselves (a control other
+ * than tab, an 8-bit byte, "=?"). Eight bytes at a time. */
+static unsigned scan_value(const char *v, size_t n)
+{
+    unsigned flags = 0;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, v + i, 8);
+        uint64_t ctl = ~(((x & ~HIGHS) + ONES * (0x80 - 0x20)) | x) & HIGHS; /* < 0x20 */
+        uint64_t high = (x | ((x & ~HIGHS) + ONES)) & HIGHS;                 /* >= 0x7f */
+        uint64_t eq = zero_bytes(x ^ (ONES * '='));
+        if (!(ctl | high | eq))
+            continue;
+        uint64_t nul = zero_bytes(x), tab = zero_bytes(x ^ (ONES * '\t'));
+        if (zero_bytes(x ^ (ONES * '\r')))
+            flags |= VAL_CR;
+        if (nul)
+            flags |= VAL_NUL;
+        if (high || (ctl & ~nul & ~tab))
+            flags |= VAL_SPECIAL;
+        for (size_t k = i; eq && k < i + 8; k++)
+            if (v[k] == '=' && k + 1 < n && v[k + 1] == '?')
+                flags |= VAL_SPECIAL;
+    }
+    for (; i < n; i++)
+        flags |= byte_flags((unsigned char)v[i], i + 1 < n ? v[i + 1] : 0);
+    return flags;
+}
+
+/* Copy a field's raw lines into value with the line breaks removed and the
+ * value trimmed; NUL bytes become spaces. *flags gets what scan_value finds. */
+static char *unfold(char *v, const char *raw, size_t len, size_t colon, bool folded,
+                    unsigned *flags)
+{
     size_t w = 0, i = colon + 1;
-    while (i < len) {
-        size_t n = line_length(raw + i, len - i);
-        size_t c = line_content(raw + i, n);
-        memcpy(v + w, raw + i, c);
-        w += c;
-        i += n;
+    if (!folded) {
+        w = line_content(raw + i, len - i);
+        memcpy(v, raw + i, w);
+    } else {
+        while (i < len) {
+            size_t n = line_length(raw + i, len - i);
+            size_t c = line_content(raw + i, n);
+            memcpy(v + w, raw + i, c);
+            w += c;
+            i += n;
+        }
     }
     size_t start = 0;
     while (start < w && is_wsp(v[start]))
         start++;
     while (w > start && (is_wsp(v[w - 1]) || v[w - 1] == '\r'))
         w--;
-    if (memchr(v + start, '\r', w - start))
-        *bad |= MIME_DEFECT_BARE_CR;
-    if (memchr(v + start, '\0', w - start)) {
-        *bad |= MIME_DEFECT_NUL;
+    *flags = scan_value(v + start, w - start);
+    if (*flags & VAL_NUL)
         for (size_t k = start; k < w; k++)
             if (v[k] == '\0')
                 v[k] = ' ';
-    }
-    memmove(v, v + start, w - start);
+    if (start)
+        memmove(v, v + start, w - start);
     v[w - start] = '\0';
     return v;
 }
 
-int mime_header_line_class(const char *s, size_t n)
+/* Per byte of x: 0x80 where the byte ends a field name (a control, space,
+ * DEL or ':'), else 0 (exact). */
+static uint64_t name_ends(uint64_t x)
+{
+    uint64_t ctl = ~(((x & ~HIGHS) + ONES * (0x7f - 0x20)) | x) & HIGHS; /* <= 0x20 */
+    return ctl | zero_bytes(x ^ (ONES * 0x7f)) | zero_bytes(x ^ (ONES * ':'));
+}
+
+/* Length of the field name at the start of s[0..n): bytes other than
+ * controls, space, DEL and ':' (8-bit bytes accepted). */
+static size_t name_length(const char *s, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        if (name_ends(x))
+            break;
+    }
+    while (i < n && (unsigned char)s[i] > 32 && (unsigned char)s[i] != 127 && s[i] != ':')
+        i++;
+    return i;
+}
+
+/* What a header line s[0..n) (no line end) is; for a field, *colon gets the
+ * colon's offset and *nlen the name's length. */
+static int classify(const char *s, size_t n, size_t *colon, size_t *nlen)
 {
     if (n && is_wsp(s[0]))
         return MIME_HL_CONT;
-    size_t i = 0;
-    while (i < n && (unsigned char)s[i] > 32 && (unsigned char)s[i] != 127 && s[i] != ':')
-        i++;
+    size_t i = name_length(s, n);
     if (i == 0)
         return MIME_HL_OTHER;
+    *nlen = i;
     while (i < n && is_wsp(s[i]))
         i++;
+    *colon = i;
     return i < n && s[i] == ':' ? MIME_HL_FIELD : MIME_HL_OTHER;
+}
+
+int mime_header_line_class(const char *s, size_t n)
+{
+    size_t colon, nlen;
+    return classify(s, n, &colon, &nlen);
 }
 
 unsigned mime_field_hash(const char *name, size_t len)
 {
-    unsigned h = 2166136261u;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)(name[i] | 0x20)) * 16777619u;
-    return h;
+    /* Eight bytes at a time, each with bit 5 set: equal names in any case
+     * hash alike. */
+    uint64_t h = len * 0x9E3779B97F4A7C15ull;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t x;
+        memcpy(&x, name + i, 8);
+        h = (h ^ (x | ONES * 0x20)) * 0xFF51AFD7ED558CCDull;
+        h ^= h >> 29;
+    }
+    uint64_t t = 0;
+    for (size_t k = 0; i + k < len; k++)
+        t |= (uint64_t)((unsigned char)name[i + k] | 0x20) << (8 * k);
+    h = (h ^ t) * 0xFF51AFD7ED558CCDull;
+    return (unsigned)(h ^ h >> 32);
 }
 
-static int add_field(envoi_part *part, const char *raw, size_t len, size_t off)
+static int grow_fields(envoi_part *part, mime_arena *a)
+{
+    size_t cap = part->cap_fields ? part->cap_fields * 2 : 16;
+    mime_field *n = mime_arena_alloc_raw(a, cap * sizeof *n);
+    if (!n)
+        return ENVOI_ENOMEM;
+    if (part->nfields)
+        memcpy(n, part->fields, part->nfields * sizeof *n);
+    part->fields = n;
+    part->cap_fields = cap;
+    return 0;
+}
+
+/* The field raw[0..len) (line ends included; folded: more than one line)
+ * whose name is raw[0..nlen) and whose colon is at raw[colon]. Name and
+ * value share one arena block; a value that decodes to itself is its own
+ * decoded form. */
+static int add_field(envoi_part *part, const char *raw, size_t len, size_t nlen, size_t colon,
+                     bool folded, size_t off)
 {
     mime_arena *a = &part->msg->parsed->arena;
-    if (part->nfields == part->cap_fields) {
-        size_t cap = part->cap_fields ? part->cap_fields * 2 : 16;
-        mime_field *n = mime_arena_alloc(a, cap * sizeof *n);
-        if (!n)
-            return ENVOI_ENOMEM;
-        if (part->nfields)
-            memcpy(n, part->fields, part->nfields * sizeof *n);
-        part->fields = n;
-        part->cap_fields = cap;
-    }
-    const char *colon = memchr(raw, ':', len);
-    size_t nlen = (size_t)(colon - raw);
-    while (nlen > 0 && is_wsp(raw[nlen - 1]))
-        nlen--;
-    mime_field *f = &part->fields[part->nfields];
-    unsigned bad = 0;
-    f->name = mime_arena_strndup(a, raw, nlen);
-    f->value = unfold(a, raw, len, (size_t)(colon - raw), &bad);
-    if (!f->name || !f->value)
+    if (part->nfields == part->cap_fields && grow_fields(part, a) < 0)
         return ENVOI_ENOMEM;
+    char *mem = mime_arena_alloc_raw(a, nlen + 1 + len - colon);
+    if (!mem)
+        return ENVOI_ENOMEM;
+    mime_field *f = &part->fields[part->nfields];
+    memcpy(mem, raw, nlen);
+    mem[nlen] = '\0';
+    f->name = mem;
+    unsigned flags = 0;
+    f->value = unfold(mem + nlen + 1, raw, len, colon, folded, &flags);
     f->off = off;
     f->len = len;
-    f->hash = mime_field_hash(f->name, nlen);
-    f->decoded = NULL;
+    f->hash = mime_field_hash(raw, nlen);
+    f->decoded = flags & VAL_SPECIAL ? NULL : f->value;
     part->nfields++;
+    unsigned bad =
+        (flags & VAL_CR ? MIME_DEFECT_BARE_CR : 0) | (flags & VAL_NUL ? MIME_DEFECT_NUL : 0);
     if (bad)
         mime_defect_add_mask(part->msg, part, bad, off);
     return 0;
@@ -274,20 +384,29 @@ int mime_part_read_headers(envoi_part *part, const char *block, size_t len, size
 {
     if (len == 0)
         return 0;
-    size_t i = 0, start = 0;
-    int cls = MIME_HL_OTHER; /* of the field being gathered */
+    size_t i = 0, start = 0, nlen = 0, colon = 0;
+    bool field = false, folded = false; /* the field being gathered */
     while (i <= len) {
-        size_t n = i < len ? line_length(block + i, len - i) : 0;
-        int c =
-            i < len ? mime_header_line_class(block + i, line_content(block + i, n)) : MIME_HL_OTHER;
-        if (c != MIME_HL_CONT) {
-            if (cls == MIME_HL_FIELD) {
-                int rc = add_field(part, block + start, i - start, base + start);
+        size_t n = 0, cn = 0, ln = 0;
+        int c = MIME_HL_OTHER;
+        if (i < len) {
+            n = line_length(block + i, len - i);
+            c = classify(block + i, line_content(block + i, n), &cn, &ln);
+        }
+        if (c == MIME_HL_CONT) {
+            folded = true;
+        } else {
+            if (field) {
+                int rc =
+                    add_field(part, block + start, i - start, nlen, colon, folded, base + start);
                 if (rc < 0)
                     return rc;
             }
-            cls = c;
+            field = c == MIME_HL_FIELD;
+            folded = false;
             start = i;
+            nlen = ln;
+            colon = cn;
         }
         if (i == len)
             break;
@@ -302,8 +421,22 @@ int mime_part_read_headers(envoi_part *part, const char *block, size_t len, size
     return read_filename(part);
 }
 
+/* The first field whose name matches field k's. */
+static const mime_field *first_of(const envoi_part *part, size_t k)
+{
+    const mime_field *f = &part->fields[k];
+    for (size_t i = 0; i < k; i++)
+        if (part->fields[i].hash == f->hash && strcasecmp(part->fields[i].name, f->name) == 0)
+            return &part->fields[i];
+    return f;
+}
+
 const mime_field *mime_part_field(const envoi_part *part, const char *name)
 {
+    /* A name read from the part itself (envoi_part_header_at): its hash is known. */
+    for (size_t i = 0; i < part->nfields; i++)
+        if (part->fields[i].name == name)
+            return first_of(part, i);
     unsigned h = mime_field_hash(name, strlen(name));
     for (size_t i = 0; i < part->nfields; i++)
         if (part->fields[i].hash == h && strcasecmp(part->fields[i].name, name) == 0)
@@ -316,29 +449,47 @@ static bool is_message_type(const char *t)
     return strcmp(t, "message/rfc822") == 0 || strcmp(t, "message/global") == 0;
 }
 
+/* index in decimal at the end of buf[0..size); returns where it starts. */
+static char *put_decimal(char *buf, size_t size, size_t index)
+{
+    char *d = buf + size;
+    do {
+        *--d = (char)('0' + index % 10);
+        index /= 10;
+    } while (index);
+    return d;
+}
+
 static int make_path(envoi_part *part)
 {
     mime_arena *a = &part->msg->parsed->arena;
     envoi_part *parent = part->parent;
-    char buf[32];
     if (!parent) {
         part->path = part->kind == MIME_MULTIPART ? "" : "1";
         return 0;
     }
     const char *pp = parent->path;
-    envoi_buf b = ENVOI_BUF_INIT;
-    int rc;
     if (parent->kind == MIME_MESSAGE && part->kind == MIME_MULTIPART) {
         part->path = pp;
         return 0;
     }
     size_t index = parent->kind == MIME_MESSAGE ? 1 : parent->nchildren;
-    snprintf(buf, sizeof buf, "%zu", index);
-    rc = *pp ? envoi_buf_printf(&b, "%s.%s", pp, buf) : envoi_buf_append_str(&b, buf);
-    if (rc == 0)
-        part->path = mime_arena_strndup(a, b.data, b.len);
-    envoi_buf_free(&b);
-    return part->path ? 0 : ENVOI_ENOMEM;
+    char buf[24];
+    char *d = put_decimal(buf, sizeof buf, index);
+    size_t dn = (size_t)(buf + sizeof buf - d), pn = strlen(pp);
+    char *path = mime_arena_alloc_raw(a, pn + 1 + dn + 1);
+    if (!path)
+        return ENVOI_ENOMEM;
+    size_t w = 0;
+    if (pn) {
+        memcpy(path, pp, pn);
+        path[pn] = '.';
+        w = pn + 1;
+    }
+    memcpy(path + w, d, dn);
+    path[w + dn] = '\0';
+    part->path = path;
+    return 0;
 }
 
 int mime_part_settle(envoi_part *part)

@@ -58,7 +58,7 @@ static int add_block(envoi_part *p, const char *text, size_t len, size_t name_of
     size_t w = mime_decoder_feed(&d, text, len, out);
     w += mime_decoder_finish(&d, out + w);
     if (d.defects)
-        mime_defect_add_mask(p->msg, p, d.defects, p->body_off);
+        mime_part_report(p, d.defects, p->body_off);
     f->data = out;
     f->len = w;
     p->nuu++;

@@ -216,33 +216,40 @@ static size_t flush_group(envoi_b64_dec *d, unsigned char *out, size_t *junk)
 #include <immintrin.h>
 #define B64_AVX2 1
 
-/* 32 characters to 24 bytes with AVX2 when all 32 are in the alphabet;
- * false (nothing written) otherwise. Each character is classified by range,
- * shifted to its 6-bit value, and the values are packed four by four into
+/* 32 characters at in, of which the leading run in the alphabet is decoded:
+ * returns its length (0..32). 24 bytes are always stored at out; those past
+ * the run's whole groups are garbage for the caller to overwrite. Each
+ * character is classified by its two nibbles with two table look-ups (a
+ * character is in the alphabet when the class bits of its low and high
+ * nibble do not meet), shifted to its 6-bit value by a third look-up on its
+ * high nibble ('/' apart), and the values are packed four by four into
  * three bytes with two multiply-adds and a shuffle. */
-__attribute__((target("avx2"))) static bool decode32_avx2(const unsigned char *in,
-                                                          unsigned char *out)
+__attribute__((target("avx2"))) static unsigned decode32_avx2(const unsigned char *in,
+                                                              unsigned char *out)
 {
+    const __m256i lut_lo =
+        _mm256_setr_epi8(0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x13, 0x1a,
+                         0x1b, 0x1b, 0x1b, 0x1a, 0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
+                         0x11, 0x11, 0x13, 0x1a, 0x1b, 0x1b, 0x1b, 0x1a);
+    const __m256i lut_hi =
+        _mm256_setr_epi8(0x10, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08, 0x10, 0x10, 0x10, 0x10,
+                         0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08,
+                         0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10);
+    const __m256i lut_shift =
+        _mm256_setr_epi8(0, 16, 19, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0, 0, 16, 19, 4,
+                         -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0);
+    const __m256i nibble = _mm256_set1_epi8(0x0f);
     __m256i c = _mm256_loadu_si256((const __m256i *)(const void *)in);
-    __m256i upper = _mm256_and_si256(_mm256_cmpgt_epi8(c, _mm256_set1_epi8(0x40)),
-                                     _mm256_cmpgt_epi8(_mm256_set1_epi8(0x5b), c));
-    __m256i lower = _mm256_and_si256(_mm256_cmpgt_epi8(c, _mm256_set1_epi8(0x60)),
-                                     _mm256_cmpgt_epi8(_mm256_set1_epi8(0x7b), c));
-    __m256i digit = _mm256_and_si256(_mm256_cmpgt_epi8(c, _mm256_set1_epi8(0x2f)),
-                                     _mm256_cmpgt_epi8(_mm256_set1_epi8(0x3a), c));
-    __m256i plus = _mm256_cmpeq_epi8(c, _mm256_set1_epi8(0x2b));
+    __m256i hi_nib = _mm256_and_si256(_mm256_srli_epi32(c, 4), nibble);
+    __m256i lo_cls = _mm256_shuffle_epi8(lut_lo, _mm256_and_si256(c, nibble));
+    __m256i hi_cls = _mm256_shuffle_epi8(lut_hi, hi_nib);
+    __m256i ok = _mm256_cmpeq_epi8(_mm256_and_si256(lo_cls, hi_cls), _mm256_setzero_si256());
+    unsigned bad = ~(unsigned)_mm256_movemask_epi8(ok);
+    unsigned run = bad ? (unsigned)__builtin_ctz(bad) : 32;
+    if (run < 4)
+        return run;
     __m256i slash = _mm256_cmpeq_epi8(c, _mm256_set1_epi8(0x2f));
-    __m256i valid = _mm256_or_si256(_mm256_or_si256(upper, lower),
-                                    _mm256_or_si256(digit, _mm256_or_si256(plus, slash)));
-    if ((unsigned)_mm256_movemask_epi8(valid) != 0xffffffffu)
-        return false;
-    __m256i shift = _mm256_or_si256(
-        _mm256_or_si256(_mm256_and_si256(upper, _mm256_set1_epi8(-65)),
-                        _mm256_and_si256(lower, _mm256_set1_epi8(-71))),
-        _mm256_or_si256(_mm256_and_si256(digit, _mm256_set1_epi8(4)),
-                        _mm256_or_si256(_mm256_and_si256(plus, _mm256_set1_epi8(19)),
-                                        _mm256_and_si256(slash, _mm256_set1_epi8(16)))));
-    __m256i v = _mm256_add_epi8(c, shift);
+    __m256i v = _mm256_add_epi8(c, _mm256_shuffle_epi8(lut_shift, _mm256_add_epi8(slash, hi_nib)));
     /* [a b c d] -> (a << 6 | b), (c << 6 | d) -> a << 18 | b << 12 | c << 6 | d */
     __m256i pairs = _mm256_maddubs_epi16(v, _mm256_set1_epi32(0x01400140));
     __m256i words = _mm256_madd_epi16(pairs, _mm256_set1_epi32(0x00011000));
@@ -252,59 +259,135 @@ __attribute__((target("avx2"))) static bool decode32_avx2(const unsigned char *i
     bytes = _mm256_permutevar8x32_epi32(bytes, _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 7, 7));
     _mm_storeu_si128((__m128i *)(void *)out, _mm256_castsi256_si128(bytes));
     _mm_storel_epi64((__m128i *)(void *)(out + 16), _mm256_extracti128_si256(bytes, 1));
-    return true;
+    return run;
+}
+
+/* Lines of whole groups of alphabet characters from *pp, 32 characters at a
+ * time while at least 32 remain, stepping over CRLF or LF between groups;
+ * stops at anything else (or a group it cuts short). Returns bytes written. */
+__attribute__((target("avx2"))) static size_t run_avx2(const unsigned char **pp,
+                                                       const unsigned char *end,
+                                                       unsigned char *out)
+{
+    const unsigned char *p = *pp;
+    size_t w = 0;
+    while (end - p >= 32) {
+        /* Bodies come from memory, not from cache: ask for them ahead. */
+        __builtin_prefetch(p + 2048);
+        unsigned run = decode32_avx2(p, out + w);
+        if (run == 32) {
+            /* The next address depends on a predicted branch only, not on
+             * the data: iterations overlap. */
+            p += 32;
+            w += 24;
+            continue;
+        }
+        p += run / 4 * 4;
+        w += run / 4 * 3;
+        if (run % 4)
+            break;
+        /* p < end: the character that stopped the run was loaded. */
+        if (p[0] == '\r' && end - p >= 2 && p[1] == '\n')
+            p += 2;
+        else if (p[0] == '\n')
+            p++;
+        else
+            break;
+    }
+    *pp = p;
+    return w;
 }
 #endif
+
+/* Whole groups of four alphabet characters, one table look-up each; stops
+ * at the first group holding anything else. Returns bytes written. */
+static size_t run_scalar(const unsigned char **pp, const unsigned char *end, unsigned char *out)
+{
+    const unsigned char *t = lenient_table, *p = *pp;
+    size_t w = 0;
+    while (end - p >= 4) {
+        unsigned a = t[p[0]], b = t[p[1]], c = t[p[2]], e = t[p[3]];
+        if ((a | b | c | e) & 0xC0)
+            break;
+        unsigned v = a << 18 | b << 12 | c << 6 | e;
+        out[w] = (unsigned char)(v >> 16);
+        out[w + 1] = (unsigned char)(v >> 8);
+        out[w + 2] = (unsigned char)v;
+        w += 3;
+        p += 4;
+    }
+    *pp = p;
+    return w;
+}
+
+/* One character off the common path: a group cut by a line end, padding,
+ * whitespace, a bare CR, a NUL or junk. */
+static size_t slow_char(envoi_b64_dec *d, const unsigned char **pp, const unsigned char *end,
+                        unsigned char *out, size_t *junk)
+{
+    const unsigned char *p = *pp;
+    unsigned char ch = *p++;
+    unsigned v = lenient_table[ch];
+    size_t w = 0;
+    *pp = p;
+    if (v < 64) {
+        d->acc = d->acc << 6 | v;
+        if (++d->nchars == 4) {
+            out[w++] = (unsigned char)(d->acc >> 16);
+            out[w++] = (unsigned char)(d->acc >> 8);
+            out[w++] = (unsigned char)d->acc;
+            d->acc = 0;
+            d->nchars = 0;
+        }
+    } else if (v == B64_PAD) {
+        w += flush_group(d, out, junk);
+    } else if (ch == '\r') {
+        if (p == end)
+            d->cr = true;
+        else if (*p != '\n')
+            d->seen |= ENVOI_B64_SEEN_BARE_CR;
+    } else if (v == B64_JUNK) {
+        ++*junk;
+        if (ch == '\0')
+            d->seen |= ENVOI_B64_SEEN_NUL;
+    }
+    return w;
+}
 
 size_t envoi_b64_dec_lenient(envoi_b64_dec *d, const char *in, size_t len, unsigned char *out,
                              size_t *junk)
 {
-    const unsigned char *t = lenient_table;
     const unsigned char *p = (const unsigned char *)in, *end = p + len;
     size_t w = 0;
+    if (d->cr && p < end) {
+        d->cr = false;
+        if (*p != '\n')
+            d->seen |= ENVOI_B64_SEEN_BARE_CR;
+    }
 #ifdef B64_AVX2
     bool avx2 = len >= 32 && __builtin_cpu_supports("avx2");
 #endif
     while (p < end) {
-        /* Common path: whole groups of four alphabet characters. */
         if (d->nchars == 0) {
+            /* Common path: lines of whole groups of alphabet characters,
+             * their line ends skipped here too. */
 #ifdef B64_AVX2
-            if (avx2) {
-                while (end - p >= 32 && decode32_avx2(p, out + w)) {
-                    p += 32;
-                    w += 24;
-                }
-            }
+            if (avx2)
+                w += run_avx2(&p, end, out + w);
 #endif
-            while (end - p >= 4) {
-                unsigned a = t[p[0]], b = t[p[1]], c = t[p[2]], e = t[p[3]];
-                if ((a | b | c | e) & 0xC0)
-                    break;
-                unsigned v = a << 18 | b << 12 | c << 6 | e;
-                out[w] = (unsigned char)(v >> 16);
-                out[w + 1] = (unsigned char)(v >> 8);
-                out[w + 2] = (unsigned char)v;
-                w += 3;
-                p += 4;
+            w += run_scalar(&p, end, out + w);
+            if (end - p >= 2 && p[0] == '\r' && p[1] == '\n') {
+                p += 2;
+                continue;
+            }
+            if (p < end && p[0] == '\n') {
+                p++;
+                continue;
             }
             if (p == end)
                 break;
         }
-        unsigned v = t[*p++];
-        if (v < 64) {
-            d->acc = d->acc << 6 | v;
-            if (++d->nchars == 4) {
-                out[w++] = (unsigned char)(d->acc >> 16);
-                out[w++] = (unsigned char)(d->acc >> 8);
-                out[w++] = (unsigned char)d->acc;
-                d->acc = 0;
-                d->nchars = 0;
-            }
-        } else if (v == B64_PAD) {
-            w += flush_group(d, out + w, junk);
-        } else if (v == B64_JUNK) {
-            ++*junk;
-        }
+        w += slow_char(d, &p, end, out + w, junk);
     }
     return w;
 }
@@ -313,5 +396,8 @@ size_t envoi_b64_dec_lenient_final(envoi_b64_dec *d, unsigned char *out, bool *t
 {
     size_t junk = 0;
     *truncated = d->nchars != 0;
+    if (d->cr)
+        d->seen |= ENVOI_B64_SEEN_BARE_CR;
+    d->cr = false;
     return flush_group(d, out, &junk);
 }

@@ -27,10 +27,15 @@ size_t envoi_b64_enc_final(envoi_b64_enc *e, char *out);
 /* One shot, no line breaks, appended to out. 0 or ENVOI_ENOMEM. */
 int envoi_base64_encode(const void *in, size_t len, envoi_buf *out);
 
+/* What lenient decoding saw besides junk (envoi_b64_dec.seen). */
+enum { ENVOI_B64_SEEN_NUL = 1, ENVOI_B64_SEEN_BARE_CR = 2 };
+
 typedef struct envoi_b64_dec {
     unsigned acc;
-    int nchars; /* characters in acc (0..3) */
-    bool pad;   /* padding seen: only padding and whitespace may follow */
+    int nchars;    /* characters in acc (0..3) */
+    bool pad;      /* padding seen: only padding and whitespace may follow */
+    bool cr;       /* lenient: the last character was a CR, its LF may come next */
+    unsigned seen; /* lenient: ENVOI_B64_SEEN_... bits */
 } envoi_b64_dec;
 
 void envoi_b64_dec_init(envoi_b64_dec *d);
@@ -45,14 +50,17 @@ int envoi_b64_dec_final(envoi_b64_dec *d, unsigned char *out, size_t *written);
 /* One shot decode appended to out: 0, ENVOI_EINVAL or ENVOI_ENOMEM. */
 int envoi_base64_decode(const char *in, size_t len, envoi_buf *out);
 
-/* Lenient decoding of message bodies, table-driven, four characters at a time
- * on the common path. Whitespace is skipped; any other character outside the
+/* Lenient decoding of message bodies. The common path decodes lines of whole
+ * groups 32 characters at a time (AVX2 when the CPU has it, else four at a
+ * time with a table) and steps over their line ends without leaving it.
+ * Whitespace is skipped; any other character outside the
  * alphabet is skipped and counted in *junk; '=' ends the current group (a
  * group of 2 or 3 characters gives 1 or 2 bytes, a single character is
  * dropped and counted in *junk) and decoding goes on after it, so
  * concatenated encodings decode too. The result does not depend on how the
  * input is cut into calls. out needs room for len * 3 / 4 + 3 bytes; returns
- * the number of bytes written. */
+ * the number of bytes written. NUL bytes and CRs not followed by LF (also
+ * across calls) set bits in d->seen. */
 size_t envoi_b64_dec_lenient(envoi_b64_dec *d, const char *in, size_t len, unsigned char *out,
                              size_t *junk);
 /* End of input: the bytes of an unpadded last group (at most 2); *truncated

@@ -11,7 +11,6 @@
 #include <strings.h>
 
 #include "envoi/error.h"
-#include "util/utf8.h"
 
 /* Charsets read without iconv. */
 enum builtin { BUILTIN_NONE, BUILTIN_UTF8, BUILTIN_LATIN1, BUILTIN_CP1252 };
@@ -170,7 +169,17 @@ static const char *lookup_alias(const char *lower)
     return NULL;
 }
 
-const char *envoi_charset_canonical(const char *label)
+/* Labels looked up lately, per thread: mail repeats a few labels. */
+#define RECENT_SLOTS 16
+#define RECENT_LABEL 32
+struct recent_label {
+    char label[RECENT_LABEL]; /* as given; "" when free */
+    const char *canonical;    /* NULL: the label is its own name */
+};
+static _Thread_local struct recent_label recent[RECENT_SLOTS];
+static _Thread_local unsigned recent_next;
+
+static const char *canonical_uncached(const char *label)
 {
     char lower[LABEL_MAX];
     if (!label || !*label)
@@ -188,6 +197,25 @@ const char *envoi_charset_canonical(const char *label)
         return "US-ASCII";
     const char *c = lookup_alias(lower);
     return c ? c : label;
+}
+
+const char *envoi_charset_canonical(const char *label)
+{
+    if (!label || !*label)
+        return "US-ASCII";
+    if (strcasecmp(label, "utf-8") == 0)
+        return "UTF-8";
+    for (size_t i = 0; i < RECENT_SLOTS && recent[i].label[0]; i++)
+        if (strcmp(recent[i].label, label) == 0)
+            return recent[i].canonical ? recent[i].canonical : label;
+    const char *c = canonical_uncached(label);
+    size_t n = strlen(label);
+    if (n < RECENT_LABEL) {
+        struct recent_label *r = &recent[recent_next++ % RECENT_SLOTS];
+        memcpy(r->label, label, n + 1);
+        r->canonical = c == label ? NULL : c;
+    }
+    return c;
 }
 
 static enum builtin builtin_of(const char *canonical)
@@ -217,6 +245,28 @@ static size_t ascii_prefix(const unsigned char *p, size_t len)
     return i;
 }
 
+/* Length (2..4) of the well-formed multibyte UTF-8 character at p (p[0] >=
+ * 0x80), given len bytes remain; 1 when it is not one (RFC 3629 table: no
+ * overlongs, surrogates, or code points above U+10FFFF). */
+static size_t utf8_seq_len(const unsigned char *p, size_t len)
+{
+    unsigned char c = p[0];
+    if (c >= 0xC2 && c <= 0xDF)
+        return len >= 2 && (p[1] & 0xC0) == 0x80 ? 2 : 1;
+    if (c >= 0xE0 && c <= 0xEF) {
+        unsigned char lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+        return len >= 3 && p[1] >= lo && p[1] <= hi && (p[2] & 0xC0) == 0x80 ? 3 : 1;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        unsigned char lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+        return len >= 4 && p[1] >= lo && p[1] <= hi && (p[2] & 0xC0) == 0x80 &&
+                       (p[3] & 0xC0) == 0x80
+                   ? 4
+                   : 1;
+    }
+    return 1;
+}
+
 /* True when in[0..len) is well-formed UTF-8; ASCII runs skipped in words. */
 static bool utf8_valid(const unsigned char *p, size_t len)
 {
@@ -225,10 +275,15 @@ static bool utf8_valid(const unsigned char *p, size_t len)
         i += ascii_prefix(p + i, len - i);
         if (i >= len)
             return true;
-        size_t n = envoi_utf8_char_len((const char *)p + i, len - i);
+        size_t n = utf8_seq_len(p + i, len - i);
         if (n == 1)
             return false;
         i += n;
+        while (i < len && p[i] >= 0x80) { /* non-Latin text: characters in a row */
+            if ((n = utf8_seq_len(p + i, len - i)) == 1)
+                return false;
+            i += n;
+        }
     }
 }
 
@@ -289,7 +344,7 @@ static int append_fallback(const unsigned char *p, size_t len, envoi_buf *out)
         i += run;
         if (i >= len)
             break;
-        size_t n = envoi_utf8_char_len((const char *)p + i, len - i);
+        size_t n = utf8_seq_len(p + i, len - i);
         if (n > 1) {
             memcpy(o, p + i, n);
             o += n;
