@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/fdio.h"
+
 #define CHUNK ((size_t)64 << 10)
 
 bool cli_looks_like_mbox(const void *head, size_t len)
@@ -24,22 +26,6 @@ static int read_error(envoi_buf *why, const char *path, int err)
 }
 
 /* Read until len bytes or end of input; the count read, or -1. */
-static ssize_t read_some(int fd, char *buf, size_t len)
-{
-    size_t got = 0;
-    while (got < len) {
-        ssize_t n = read(fd, buf + got, len - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -1;
-        if (n == 0)
-            break;
-        got += (size_t)n;
-    }
-    return (ssize_t)got;
-}
-
 /* One file's bytes through one parser: an mbox when allowed and it starts
  * like one. */
 static int stream_fd(int fd, const char *path, bool may_be_mbox, const envoi_parse_callbacks *cb,
@@ -48,7 +34,7 @@ static int stream_fd(int fd, const char *path, bool may_be_mbox, const envoi_par
     char *buf = malloc(CHUNK);
     if (!buf)
         return ENVOI_ENOMEM;
-    ssize_t n = read_some(fd, buf, CHUNK);
+    ssize_t n = envoi_read_full(fd, buf, CHUNK);
     int rc = n < 0 ? read_error(why, path, errno) : 0;
     envoi_stream_parser *p = NULL;
     if (rc == 0) {
@@ -58,7 +44,7 @@ static int stream_fd(int fd, const char *path, bool may_be_mbox, const envoi_par
     while (rc == 0 && n > 0) {
         rc = envoi_stream_parser_feed(p, buf, (size_t)n);
         if (rc == 0)
-            n = read_some(fd, buf, CHUNK);
+            n = envoi_read_full(fd, buf, CHUNK);
         if (rc == 0 && n < 0)
             rc = read_error(why, path, errno);
     }

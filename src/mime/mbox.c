@@ -7,19 +7,11 @@
 #include <unistd.h>
 
 #include "mime/parse_core.h"
+#include "util/fdio.h"
 
 bool mime_looks_like_mbox(const void *data, size_t len)
 {
     return len >= 5 && memcmp(data, "From ", 5) == 0;
-}
-
-static ssize_t read_some(int fd, char *buf, size_t len)
-{
-    for (;;) {
-        ssize_t n = read(fd, buf, len);
-        if (n >= 0 || errno != EINTR)
-            return n;
-    }
 }
 
 /* Feed the core what is already in buf[0..have), then the rest of fd. */
@@ -27,7 +19,7 @@ static int pump(int fd, mime_core *c, char *buf, size_t have)
 {
     int rc = have ? mime_core_feed(c, buf, have) : 0;
     while (rc == 0) {
-        ssize_t n = read_some(fd, buf, MIME_READ_CHUNK);
+        ssize_t n = envoi_read_some(fd, buf, MIME_READ_CHUNK);
         if (n < 0)
             return ENVOI_EFILE;
         if (n == 0)
@@ -66,7 +58,7 @@ int mime_read_fd_auto(int fd, bool bodies, const envoi_parse_callbacks *cb, void
     size_t have = 0;
     /* Enough bytes to see "From " even from a pipe that gives them one by one. */
     while (have < 5) {
-        ssize_t n = read_some(fd, buf + have, MIME_READ_CHUNK - have);
+        ssize_t n = envoi_read_some(fd, buf + have, MIME_READ_CHUNK - have);
         if (n < 0) {
             free(buf);
             return ENVOI_EFILE;

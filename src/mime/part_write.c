@@ -12,6 +12,7 @@
 #include "mime/rfc2231.h"
 #include "util/base64.h"
 #include "util/err.h"
+#include "util/fdio.h"
 #include "util/qp.h"
 
 #define ENCODE_SLICE (8 * 1024) /* input encoded at once: its output fits the out buffer */
@@ -144,22 +145,6 @@ static int write_data_attachment(mime_out *o, const mime_attachment *a)
 }
 
 /* Read up to len bytes, fewer only at the end of the file. */
-static ssize_t read_full(int fd, char *buf, size_t len)
-{
-    size_t got = 0;
-    while (got < len) {
-        ssize_t n = read(fd, buf + got, len - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -1;
-        if (n == 0)
-            break;
-        got += (size_t)n;
-    }
-    return (ssize_t)got;
-}
-
 static int file_error(envoi_error *err, const char *path, int errnum)
 {
     return envoi_err_set(err, ENVOI_EFILE, "%s: %s", path, strerror(errnum));
@@ -167,7 +152,7 @@ static int file_error(envoi_error *err, const char *path, int errnum)
 
 static int stream_file(mime_out *o, const mime_attachment *a, int fd, char *buf, envoi_error *err)
 {
-    ssize_t n = read_full(fd, buf, MIME_FILE_CHUNK);
+    ssize_t n = envoi_read_full(fd, buf, MIME_FILE_CHUNK);
     if (n < 0)
         return file_error(err, a->path, errno);
     mime_scan scan;
@@ -184,7 +169,7 @@ static int stream_file(mime_out *o, const mime_attachment *a, int fd, char *buf,
             return rc;
         if (n < MIME_FILE_CHUNK)
             break;
-        if ((n = read_full(fd, buf, MIME_FILE_CHUNK)) < 0)
+        if ((n = envoi_read_full(fd, buf, MIME_FILE_CHUNK)) < 0)
             return file_error(err, a->path, errno);
     }
     return encoder_final(o, &e);
