@@ -9,14 +9,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mime/mbox.h"
 #include "util/fdio.h"
 
 #define CHUNK ((size_t)64 << 10)
-
-bool cli_looks_like_mbox(const void *head, size_t len)
-{
-    return len >= 5 && memcmp(head, "From ", 5) == 0;
-}
 
 static int read_error(envoi_buf *why, const char *path, int err)
 {
@@ -38,7 +34,7 @@ static int stream_fd(int fd, const char *path, bool may_be_mbox, const envoi_par
     int rc = n < 0 ? read_error(why, path, errno) : 0;
     envoi_stream_parser *p = NULL;
     if (rc == 0) {
-        p = envoi_stream_parser_new(cb, ctx, may_be_mbox && cli_looks_like_mbox(buf, (size_t)n));
+        p = envoi_stream_parser_new(cb, ctx, may_be_mbox && mime_looks_like_mbox(buf, (size_t)n));
         rc = p ? 0 : ENVOI_ENOMEM;
     }
     while (rc == 0 && n > 0) {

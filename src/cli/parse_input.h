@@ -15,7 +15,4 @@
  * negative code a callback returned. */
 int cli_parse_input(const char *path, const envoi_parse_callbacks *cb, void *ctx, envoi_buf *why);
 
-/* True when the first bytes of a file mark an mbox. */
-bool cli_looks_like_mbox(const void *head, size_t len);
-
 #endif
