@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "mime/parse_arena.h"
 #include "util/buf.h"
 
 /* An unstructured value (Subject, a display name, a comment) to UTF-8,
@@ -44,11 +45,17 @@ typedef struct mime_addr {
 typedef struct mime_addr_list {
     mime_addr *items;
     size_t len;
+    mime_arena *arena; /* set: items and strings live in this arena */
 } mime_addr_list;
 
 /* An address list: display names, groups (members flattened), comments,
- * quoted local parts, obsolete routes, missing commas / brackets repaired. */
+ * quoted local parts, obsolete routes, missing commas / brackets repaired.
+ * The items and strings are malloc'd; mime_addr_list_free releases them. */
 int mime_addr_list_parse(const char *s, size_t len, mime_addr_list *out, unsigned *defects);
+/* The same with the items and strings allocated in arena (not NULL): they
+ * live as long as it does, and mime_addr_list_free only empties the list. */
+int mime_addr_list_parse_in(mime_arena *arena, const char *s, size_t len, mime_addr_list *out,
+                            unsigned *defects);
 void mime_addr_list_free(mime_addr_list *l);
 
 /* A date in any form RFC 5322 and its obsolete syntax allow (also missing
@@ -59,10 +66,16 @@ int mime_date_parse(const char *s, size_t len, time_t *out);
 typedef struct mime_id_list {
     char **items; /* without angle brackets */
     size_t len;
+    mime_arena *arena; /* set: items and strings live in this arena */
 } mime_id_list;
 
-/* Message-ID, In-Reply-To, References: every <id>, also bare ids. */
+/* Message-ID, In-Reply-To, References: every <id>, also bare ids. The items
+ * and strings are malloc'd; mime_id_list_free releases them. */
 int mime_id_list_parse(const char *s, size_t len, mime_id_list *out, unsigned *defects);
+/* The same with the items and strings allocated in arena (not NULL): they
+ * live as long as it does, and mime_id_list_free only empties the list. */
+int mime_id_list_parse_in(mime_arena *arena, const char *s, size_t len, mime_id_list *out,
+                          unsigned *defects);
 void mime_id_list_free(mime_id_list *l);
 
 #endif

@@ -19,15 +19,19 @@ struct tok {
     bool space;        /* whitespace or a comment before it */
 };
 
+#define LOCAL_WORDS 16
+
 struct parser {
     const char *s;
     size_t len, pos;
     unsigned *defects;
+    mime_arena *arena; /* where the results go; NULL: malloc */
     mime_addr_list *out;
     size_t cap;
     /* The entry being read: its words outside <>, the <> content, a comment. */
-    struct tok *words;
+    struct tok *words; /* local_words until there are more */
     size_t nwords, words_cap;
+    struct tok local_words[LOCAL_WORDS];
     envoi_buf angle;
     bool has_angle, angle_open, angle_closed;
     struct tok comment;
@@ -183,10 +187,17 @@ static bool all_ascii(const char *s, size_t len)
     return (acc & 0x8080808080808080ull) == 0;
 }
 
-/* s[0..len) without its NUL bytes, as a new string. */
-static char *dup_without_nuls(const char *s, size_t len)
+/* Release a result string (nothing to do when it lives in the arena). */
+static void drop(mime_arena *arena, char *s)
 {
-    char *d = malloc(len + 1);
+    if (!arena)
+        free(s);
+}
+
+/* s[0..len) without its NUL bytes, as a new string (in arena when set). */
+static char *dup_without_nuls(mime_arena *arena, const char *s, size_t len)
+{
+    char *d = arena ? mime_arena_alloc_raw(arena, len + 1) : malloc(len + 1);
     if (!d)
         return NULL;
     size_t w = 0;
@@ -203,7 +214,8 @@ static char *dup_without_nuls(const char *s, size_t len)
 }
 
 /* Trim blanks, drop NULs, make valid UTF-8: s[0..len) as a new string. */
-static int finish_string(const char *s, size_t len, unsigned *defects, char **out)
+static int finish_string(mime_arena *arena, const char *s, size_t len, unsigned *defects,
+                         char **out)
 {
     size_t a = 0, e = len;
     while (a < e && is_blank(s[a]))
@@ -211,7 +223,7 @@ static int finish_string(const char *s, size_t len, unsigned *defects, char **ou
     while (e > a && is_blank(s[e - 1]))
         e--;
     if (all_ascii(s + a, e - a)) {
-        *out = dup_without_nuls(s + a, e - a);
+        *out = dup_without_nuls(arena, s + a, e - a);
         return *out ? 0 : ENVOI_ENOMEM;
     }
     envoi_buf t = ENVOI_BUF_INIT;
@@ -219,11 +231,22 @@ static int finish_string(const char *s, size_t len, unsigned *defects, char **ou
     if (rc == CHARSET_MISMATCH)
         *defects |= MIME_DEFECT_8BIT_HEADER;
     if (rc >= 0)
-        *out = dup_without_nuls(t.data ? t.data : "", t.len);
+        *out = dup_without_nuls(arena, t.data ? t.data : "", t.len);
     envoi_buf_free(&t);
     if (rc < 0)
         return rc;
     return *out ? 0 : ENVOI_ENOMEM;
+}
+
+/* True when s[0..len) is ASCII without NUL or "=?": it decodes to itself. */
+static bool is_plain(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == 0 || c >= 0x80 || (c == '=' && i + 1 < len && s[i + 1] == '?'))
+            return false;
+    }
+    return true;
 }
 
 /* A display name from phrase words (quoted strings unquoted) or a comment,
@@ -231,12 +254,19 @@ static int finish_string(const char *s, size_t len, unsigned *defects, char **ou
 static int decode_name(struct parser *p, char **out)
 {
     *out = NULL;
-    envoi_buf_clear(&p->dec);
-    int rc = mime_decode_unstructured(p->raw.data, p->raw.len, &p->dec, p->defects);
-    if (rc == 0 && p->dec.len)
-        rc = finish_string(p->dec.data, p->dec.len, p->defects, out);
+    const envoi_buf *raw = &p->raw;
+    int rc = 0;
+    if (is_plain(raw->data, raw->len)) {
+        /* Printable ASCII without encoded-words decodes to itself. */
+        rc = finish_string(p->arena, raw->data, raw->len, p->defects, out);
+    } else {
+        envoi_buf_clear(&p->dec);
+        rc = mime_decode_unstructured(raw->data, raw->len, &p->dec, p->defects);
+        if (rc == 0 && p->dec.len)
+            rc = finish_string(p->arena, p->dec.data, p->dec.len, p->defects, out);
+    }
     if (rc == 0 && *out && !**out) {
-        free(*out);
+        drop(p->arena, *out);
         *out = NULL;
     }
     return rc;
@@ -270,16 +300,28 @@ static int comment_name(struct parser *p, char **out)
     return rc;
 }
 
+/* The items array grown to cap entries. */
+static mime_addr *grow_items(struct parser *p, size_t cap)
+{
+    mime_addr_list *l = p->out;
+    if (!p->arena)
+        return realloc(l->items, cap * sizeof *l->items);
+    mime_addr *n = mime_arena_alloc_raw(p->arena, cap * sizeof *n);
+    if (n && l->len)
+        memcpy(n, l->items, l->len * sizeof *n);
+    return n;
+}
+
 /* Add one address; name and addr are taken over (freed on failure). */
 static int push_addr(struct parser *p, char *name, char *addr)
 {
     mime_addr_list *l = p->out;
     if (l->len == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 4;
-        mime_addr *n = realloc(l->items, cap * sizeof *n);
+        mime_addr *n = grow_items(p, cap);
         if (!n) {
-            free(name);
-            free(addr);
+            drop(p->arena, name);
+            drop(p->arena, addr);
             return ENVOI_ENOMEM;
         }
         l->items = n;
@@ -294,9 +336,9 @@ static int push_addr(struct parser *p, char *name, char *addr)
 static int push_raw_addr(struct parser *p, char *name, envoi_buf *addr)
 {
     char *a = NULL;
-    int rc = finish_string(addr->data ? addr->data : "", addr->len, p->defects, &a);
+    int rc = finish_string(p->arena, addr->data ? addr->data : "", addr->len, p->defects, &a);
     if (rc < 0) {
-        free(name);
+        drop(p->arena, name);
         return rc;
     }
     return push_addr(p, name, a);
@@ -348,7 +390,7 @@ static int finish_bare(struct parser *p)
         if (rc == 0)
             rc = push_raw_addr(p, name, &a);
         else
-            free(name);
+            drop(p->arena, name);
         envoi_buf_free(&a);
         if (++found > 1)
             *p->defects |= MIME_DEFECT_BAD_ADDRESS; /* a comma is missing */
@@ -379,7 +421,7 @@ static int finish_bare(struct parser *p)
     if (rc == 0)
         rc = push_raw_addr(p, name, &a);
     else
-        free(name);
+        drop(p->arena, name);
     envoi_buf_free(&a);
     return rc;
 }
@@ -418,10 +460,13 @@ static int finish_entry(struct parser *p)
 static int add_word(struct parser *p, const struct tok *t)
 {
     if (p->nwords == p->words_cap) {
-        size_t cap = p->words_cap ? p->words_cap * 2 : 16;
-        struct tok *n = realloc(p->words, cap * sizeof *n);
+        size_t cap = p->words_cap * 2;
+        struct tok *n = p->words == p->local_words ? malloc(cap * sizeof *n)
+                                                   : realloc(p->words, cap * sizeof *n);
         if (!n)
             return ENVOI_ENOMEM;
+        if (p->words == p->local_words)
+            memcpy(n, p->local_words, sizeof p->local_words);
         p->words = n;
         p->words_cap = cap;
     }
@@ -512,13 +557,18 @@ static int outside_tok(struct parser *p, const struct tok *t)
     }
 }
 
-int mime_addr_list_parse(const char *s, size_t len, mime_addr_list *out, unsigned *defects)
+int mime_addr_list_parse_in(mime_arena *arena, const char *s, size_t len, mime_addr_list *out,
+                            unsigned *defects)
 {
     unsigned scratch = 0;
-    struct parser p = {.s = s, .len = len, .defects = defects ? defects : &scratch, .out = out};
+    struct parser p = {
+        .s = s, .len = len, .defects = defects ? defects : &scratch, .arena = arena, .out = out};
+    p.words = p.local_words;
+    p.words_cap = LOCAL_WORDS;
     struct tok t;
     int rc = 0;
     memset(out, 0, sizeof *out);
+    out->arena = arena;
     while (rc == 0 && next_tok(&p, &t)) {
         if (p.angle_open) {
             rc = angle_tok(&p, &t);
@@ -533,7 +583,8 @@ int mime_addr_list_parse(const char *s, size_t len, mime_addr_list *out, unsigne
         rc = finish_entry(&p);
     if (p.in_group)
         *p.defects |= MIME_DEFECT_BAD_ADDRESS;
-    free(p.words);
+    if (p.words != p.local_words)
+        free(p.words);
     envoi_buf_free(&p.angle);
     envoi_buf_free(&p.raw);
     envoi_buf_free(&p.dec);
@@ -542,13 +593,19 @@ int mime_addr_list_parse(const char *s, size_t len, mime_addr_list *out, unsigne
     return rc;
 }
 
+int mime_addr_list_parse(const char *s, size_t len, mime_addr_list *out, unsigned *defects)
+{
+    return mime_addr_list_parse_in(NULL, s, len, out, defects);
+}
+
 void mime_addr_list_free(mime_addr_list *l)
 {
-    for (size_t i = 0; i < l->len; i++) {
+    for (size_t i = 0; i < l->len && !l->arena; i++) {
         free(l->items[i].name);
         free(l->items[i].addr);
     }
-    free(l->items);
+    if (!l->arena)
+        free(l->items);
     l->items = NULL;
     l->len = 0;
 }

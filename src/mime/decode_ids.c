@@ -11,6 +11,7 @@
 #include "util/utf8.h"
 
 struct id_builder {
+    mime_arena *arena; /* where the results go; NULL: malloc */
     mime_id_list *out;
     size_t cap;
     unsigned *defects;
@@ -35,44 +36,87 @@ static size_t skip_comment(const char *s, size_t len, size_t i)
     return len;
 }
 
+/* A new string for n bytes and a NUL (in the arena when set). */
+static char *new_string(const struct id_builder *b, size_t n)
+{
+    return b->arena ? mime_arena_alloc_raw(b->arena, n + 1) : malloc(n + 1);
+}
+
+static void drop(const struct id_builder *b, char *s)
+{
+    if (!b->arena)
+        free(s);
+}
+
+/* The items array grown to cap entries. */
+static char **grow_items(struct id_builder *b, size_t cap)
+{
+    mime_id_list *l = b->out;
+    if (!b->arena)
+        return realloc(l->items, cap * sizeof *l->items);
+    char **n = mime_arena_alloc_raw(b->arena, cap * sizeof *n);
+    if (n && l->len)
+        memcpy(n, l->items, l->len * sizeof *n);
+    return n;
+}
+
+/* s[0..n) as valid UTF-8 in a new string; the 8-bit case of push_id. */
+static int utf8_string(struct id_builder *b, const char *s, size_t n, char **out)
+{
+    envoi_buf u = ENVOI_BUF_INIT;
+    int rc = envoi_charset_to_utf8("utf-8", s, n, &u);
+    if (rc == CHARSET_MISMATCH)
+        *b->defects |= MIME_DEFECT_8BIT_HEADER;
+    if (rc >= 0) {
+        rc = 0;
+        *out = new_string(b, u.len);
+        if (*out) {
+            if (u.len)
+                memcpy(*out, u.data, u.len);
+            (*out)[u.len] = '\0';
+        } else {
+            rc = ENVOI_ENOMEM;
+        }
+    }
+    envoi_buf_free(&u);
+    return rc;
+}
+
 /* Add s[0..len) with blanks and NULs removed, as valid UTF-8. */
 static int push_id(struct id_builder *b, const char *s, size_t len)
 {
-    envoi_buf raw = ENVOI_BUF_INIT, u = ENVOI_BUF_INIT;
-    int rc = envoi_buf_reserve(&raw, len);
-    if (rc < 0)
-        return rc;
+    char *id = new_string(b, len);
+    if (!id)
+        return ENVOI_ENOMEM;
+    size_t n = 0;
     for (size_t i = 0; i < len; i++)
         if (!is_blank(s[i]) && s[i])
-            raw.data[raw.len++] = s[i];
-    raw.data[raw.len] = '\0';
-    if (raw.len == 0) {
-        envoi_buf_free(&raw);
+            id[n++] = s[i];
+    id[n] = '\0';
+    if (n == 0) {
+        drop(b, id);
         return 0;
     }
-    if (!envoi_is_ascii(raw.data, raw.len)) {
-        rc = envoi_charset_to_utf8("utf-8", raw.data, raw.len, &u);
-        if (rc == CHARSET_MISMATCH)
-            *b->defects |= MIME_DEFECT_8BIT_HEADER;
-        envoi_buf_free(&raw);
-        if (rc < 0) {
-            envoi_buf_free(&u);
+    if (!envoi_is_ascii(id, n)) {
+        char *u = NULL;
+        int rc = utf8_string(b, id, n, &u);
+        drop(b, id);
+        if (rc < 0)
             return rc;
-        }
-        raw = u;
+        id = u;
     }
     mime_id_list *l = b->out;
     if (l->len == b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 4;
-        char **n = realloc(l->items, cap * sizeof *n);
-        if (!n) {
-            envoi_buf_free(&raw);
+        char **items = grow_items(b, cap);
+        if (!items) {
+            drop(b, id);
             return ENVOI_ENOMEM;
         }
-        l->items = n;
+        l->items = items;
         b->cap = cap;
     }
-    l->items[l->len++] = envoi_buf_steal(&raw, NULL);
+    l->items[l->len++] = id;
     return 0;
 }
 
@@ -140,22 +184,30 @@ static bool has_bracket(const char *s, size_t len)
     return false;
 }
 
-int mime_id_list_parse(const char *s, size_t len, mime_id_list *out, unsigned *defects)
+int mime_id_list_parse_in(mime_arena *arena, const char *s, size_t len, mime_id_list *out,
+                          unsigned *defects)
 {
     unsigned scratch = 0;
-    struct id_builder b = {.out = out, .defects = defects ? defects : &scratch};
+    struct id_builder b = {.arena = arena, .out = out, .defects = defects ? defects : &scratch};
     memset(out, 0, sizeof *out);
+    out->arena = arena;
     int rc = has_bracket(s, len) ? parse_bracketed(&b, s, len) : parse_bare(&b, s, len);
     if (rc < 0)
         mime_id_list_free(out);
     return rc;
 }
 
+int mime_id_list_parse(const char *s, size_t len, mime_id_list *out, unsigned *defects)
+{
+    return mime_id_list_parse_in(NULL, s, len, out, defects);
+}
+
 void mime_id_list_free(mime_id_list *l)
 {
-    for (size_t i = 0; i < l->len; i++)
+    for (size_t i = 0; i < l->len && !l->arena; i++)
         free(l->items[i]);
-    free(l->items);
+    if (!l->arena)
+        free(l->items);
     l->items = NULL;
     l->len = 0;
 }

@@ -15,12 +15,13 @@ static const mime_field *top_field(const mime_parsed *pm, const char *name)
     return pm->root ? mime_part_field(pm->root, name) : NULL;
 }
 
-static void read_ids(const mime_parsed *pm, const char *name, mime_id_list *out)
+/* The lists live in the message's arena. */
+static void read_ids(mime_parsed *pm, const char *name, mime_id_list *out)
 {
     const mime_field *f = top_field(pm, name);
     unsigned defects = 0;
     if (f)
-        mime_id_list_parse(f->value, strlen(f->value), out, &defects);
+        mime_id_list_parse_in(&pm->arena, f->value, strlen(f->value), out, &defects);
 }
 
 /* Decode the top-level fields once; later calls reuse them. */
@@ -34,7 +35,9 @@ static mime_parsed *fields(const envoi_message *msg)
     for (int i = 0; i < 6; i++) {
         const mime_field *f = top_field(pm, list_fields[i]);
         unsigned defects = 0;
-        if (f && mime_addr_list_parse(f->value, strlen(f->value), &pm->lists[i], &defects) == 0 &&
+        if (f &&
+            mime_addr_list_parse_in(&pm->arena, f->value, strlen(f->value), &pm->lists[i],
+                                    &defects) == 0 &&
             defects)
             mime_defect_add_mask((envoi_message *)msg, pm->root, defects, f->off);
     }

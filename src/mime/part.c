@@ -95,6 +95,9 @@ int envoi_part_header_at(const envoi_part *part, size_t index, const char **name
 {
     if (!part || index >= part->nfields)
         return ENVOI_EINVAL;
+    /* A hint for mime_part_field: the name is often looked up next. The part
+     * lives in its message's arena, never in read-only memory. */
+    ((envoi_part *)part)->last_at = index;
     if (name)
         *name = part->fields[index].name;
     if (value)

@@ -45,6 +45,7 @@ typedef struct mime_field {
     char *value;
     size_t off, len;     /* raw bytes of the field, line ends included, in the source */
     unsigned hash;       /* of the lowercase name: lookups compare it first */
+    bool maybe_repeated; /* an earlier field of the part may have the same name */
     const char *decoded; /* RFC 2047 decoded value, cached; NULL until asked */
 } mime_field;
 
@@ -65,6 +66,8 @@ struct envoi_part {
     bool encoded_message; /* message/rfc822 in base64 or quoted-printable: read once decoded */
     mime_field *fields;
     size_t nfields, cap_fields;
+    unsigned long long name_bits; /* bit (hash % 64) of each field's name */
+    size_t last_at;               /* the index envoi_part_header_at last gave out */
     mime_params ct, cd; /* Content-Type, Content-Disposition as read (ct.value NULL: none) */
     const char *type;   /* lowercase type/subtype in effect */
     const char *boundary;
@@ -146,7 +149,8 @@ enum { MIME_HL_OTHER = 0, MIME_HL_FIELD, MIME_HL_CONT };
 int mime_header_line_class(const char *s, size_t n);
 /* Hash of a field name, case-insensitive. */
 unsigned mime_field_hash(const char *name, size_t len);
-/* The first field of that name (case-insensitive); NULL. */
+/* The first field of that name (case-insensitive); NULL. Constant time
+ * when name is the name of the field envoi_part_header_at last gave out. */
 const mime_field *mime_part_field(const envoi_part *part, const char *name);
 /* Decide the part's kind and path once its headers are read and its parent
  * known. */

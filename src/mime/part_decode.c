@@ -10,6 +10,10 @@
 #include "mime/message_impl.h"
 #include "mime/part.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #define DECODE_PIECE (64 * 1024) /* source bytes decoded per write call at most */
 
 enum { Q_NORMAL = 0, Q_EQ, Q_HEX1, Q_WS, Q_CR };
@@ -237,6 +241,23 @@ static unsigned scan_controls(const char *in, size_t len, bool *cr)
         if (*p != '\n')
             found |= MIME_DEFECT_BARE_CR;
     }
+#ifdef __SSE2__
+    /* Sixteen bytes at a time while the byte after them exists. */
+    while (end - p > 16 && found != CONTROL_DEFECTS) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+        unsigned nul = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_setzero_si128()));
+        unsigned m_cr = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('\r')));
+        if (nul | m_cr) {
+            unsigned lf = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n'))) |
+                          (p[16] == '\n' ? 1u << 16 : 0);
+            if (nul)
+                found |= MIME_DEFECT_NUL;
+            if (m_cr & ~(lf >> 1))
+                found |= MIME_DEFECT_BARE_CR;
+        }
+        p += 16;
+    }
+#endif
     while (p < end && found != CONTROL_DEFECTS) {
         if (end - p >= 8) {
             uint64_t v;

@@ -10,6 +10,10 @@
 #include "mime/message_impl.h"
 #include "mime/part.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 /* Length of the line starting at s (its line end included). */
 static size_t line_length(const char *s, size_t len)
 {
@@ -56,6 +60,34 @@ static uint64_t zero_bytes(uint64_t x)
     return ~(((x & ~HIGHS) + ~HIGHS) | x) & HIGHS;
 }
 
+#ifdef __SSE2__
+/* The flags of the sixteen bytes at v; next_q: the byte after them is '?'. */
+static unsigned scan_block(const char *v, bool next_q)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)v);
+    __m128i odd = _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)), /* also >= 0x80 */
+                               _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f)));
+    __m128i eq = _mm_cmpeq_epi8(x, _mm_set1_epi8('='));
+    if (!_mm_movemask_epi8(_mm_or_si128(odd, eq)))
+        return 0;
+    unsigned flags = 0;
+    unsigned m_odd = (unsigned)_mm_movemask_epi8(odd);
+    unsigned m_nul = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_setzero_si128()));
+    unsigned m_tab = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('\t')));
+    unsigned m_cr = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('\r')));
+    unsigned m_eq = (unsigned)_mm_movemask_epi8(eq);
+    unsigned m_q = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('?'))) |
+                   (next_q ? 1u << 16 : 0);
+    if (m_cr)
+        flags |= VAL_CR;
+    if (m_nul)
+        flags |= VAL_NUL;
+    if ((m_odd & ~m_nul & ~m_tab) || (m_eq & (m_q >> 1)))
+        flags |= VAL_SPECIAL;
+    return flags;
+}
+#endif
+
 /* What a value holds: VAL_CR, VAL_NUL, and VAL_SPECIAL for anything that
  * makes RFC 2047 decoding differ from the bytes themselves (a control other
  * than tab, an 8-bit byte, "=?"). Eight bytes at a time. */
@@ -63,6 +95,15 @@ static unsigned scan_value(const char *v, size_t n)
 {
     unsigned flags = 0;
     size_t i = 0;
+#ifdef __SSE2__
+    /* Sixteen bytes at a time; the last sixteen (overlapping) have no byte after them. */
+    if (n >= 16) {
+        for (; i + 16 < n; i += 16)
+            flags |= scan_block(v + i, v[i + 16] == '?');
+        flags |= scan_block(v + n - 16, false);
+        return flags;
+    }
+#endif
     for (; i + 8 <= n; i += 8) {
         uint64_t x;
         memcpy(&x, v + i, 8);
@@ -134,6 +175,18 @@ static uint64_t name_ends(uint64_t x)
 static size_t name_length(const char *s, size_t n)
 {
     size_t i = 0;
+#ifdef __SSE2__
+    for (; i + 16 <= n; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i ends =
+            _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x20)), x), /* <= 0x20 */
+                         _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f)),
+                                      _mm_cmpeq_epi8(x, _mm_set1_epi8(':'))));
+        unsigned m = (unsigned)_mm_movemask_epi8(ends);
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+    }
+#endif
     for (; i + 8 <= n; i += 8) {
         uint64_t x;
         memcpy(&x, s + i, 8);
@@ -221,6 +274,9 @@ static int add_field(envoi_part *part, const char *raw, size_t len, size_t nlen,
     f->off = off;
     f->len = len;
     f->hash = mime_field_hash(raw, nlen);
+    unsigned long long bit = 1ull << (f->hash % 64);
+    f->maybe_repeated = (part->name_bits & bit) != 0;
+    part->name_bits |= bit;
     f->decoded = flags & VAL_SPECIAL ? NULL : f->value;
     part->nfields++;
     unsigned bad =
@@ -425,6 +481,8 @@ int mime_part_read_headers(envoi_part *part, const char *block, size_t len, size
 static const mime_field *first_of(const envoi_part *part, size_t k)
 {
     const mime_field *f = &part->fields[k];
+    if (!f->maybe_repeated)
+        return f;
     for (size_t i = 0; i < k; i++)
         if (part->fields[i].hash == f->hash && strcasecmp(part->fields[i].name, f->name) == 0)
             return &part->fields[i];
@@ -433,10 +491,10 @@ static const mime_field *first_of(const envoi_part *part, size_t k)
 
 const mime_field *mime_part_field(const envoi_part *part, const char *name)
 {
-    /* A name read from the part itself (envoi_part_header_at): its hash is known. */
-    for (size_t i = 0; i < part->nfields; i++)
-        if (part->fields[i].name == name)
-            return first_of(part, i);
+    /* The name of the field envoi_part_header_at last gave out: its index is known. */
+    size_t k = part->last_at;
+    if (k < part->nfields && part->fields[k].name == name)
+        return first_of(part, k);
     unsigned h = mime_field_hash(name, strlen(name));
     for (size_t i = 0; i < part->nfields; i++)
         if (part->fields[i].hash == h && strcasecmp(part->fields[i].name, name) == 0)
