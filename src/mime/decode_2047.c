@@ -9,6 +9,7 @@
 #include "mime/decode.h"
 #include "mime/defect.h"
 #include "util/charset.h"
+#include "util/hex.h"
 
 #define CHARSET_MAX 64
 
@@ -39,16 +40,6 @@ static const signed char b64_value[256] = {
     ['w'] = 49, ['x'] = 50, ['y'] = 51, ['z'] = 52, ['0'] = 53, ['1'] = 54, ['2'] = 55, ['3'] = 56,
     ['4'] = 57, ['5'] = 58, ['6'] = 59, ['7'] = 60, ['8'] = 61, ['9'] = 62, ['+'] = 63, ['/'] = 64,
 };
-
-static int hex_value(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c |= 0x20;
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
 
 static bool is_blank(char c)
 {
@@ -186,8 +177,8 @@ static int decode_q(const char *t, size_t len, envoi_buf *raw, unsigned *defects
         if (c == '_') {
             *o++ = ' ';
         } else if (c == '=') {
-            int hi = i + 2 < len ? hex_value((unsigned char)t[i + 1]) : -1;
-            int lo = hi >= 0 ? hex_value((unsigned char)t[i + 2]) : -1;
+            int hi = i + 2 < len ? envoi_hex_value((unsigned char)t[i + 1]) : -1;
+            int lo = hi >= 0 ? envoi_hex_value((unsigned char)t[i + 2]) : -1;
             if (lo >= 0) {
                 *o++ = (char)(hi << 4 | lo);
                 i += 2;

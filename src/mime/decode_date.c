@@ -7,6 +7,7 @@
 
 #include "envoi/error.h"
 #include "mime/decode.h"
+#include "mime/lex.h"
 
 struct date_parts {
     long year, month, day, hour, min, sec;
@@ -40,20 +41,6 @@ static bool is_alpha(char c)
 static bool is_digit(char c)
 {
     return c >= '0' && c <= '9';
-}
-
-static size_t skip_comment(const char *s, size_t len, size_t i)
-{
-    int depth = 0;
-    for (; i < len; i++) {
-        if (s[i] == '\\' && i + 1 < len)
-            i++;
-        else if (s[i] == '(')
-            depth++;
-        else if (s[i] == ')' && --depth == 0)
-            return i + 1;
-    }
-    return len;
 }
 
 /* Digits at s[i..]: their value (saturated) and count. */
@@ -209,7 +196,7 @@ static void scan(struct date_parts *d, const char *s, size_t len)
     while (i < len) {
         char c = s[i];
         if (c == '(') {
-            i = skip_comment(s, len, i);
+            i = mime_skip_comment(s, len, i);
         } else if (is_alpha(c)) {
             size_t st = i;
             while (i < len && is_alpha(s[i]))

@@ -7,6 +7,7 @@
 #include "envoi/error.h"
 #include "mime/decode.h"
 #include "mime/defect.h"
+#include "mime/lex.h"
 #include "util/charset.h"
 #include "util/utf8.h"
 
@@ -20,20 +21,6 @@ struct id_builder {
 static bool is_blank(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static size_t skip_comment(const char *s, size_t len, size_t i)
-{
-    int depth = 0;
-    for (; i < len; i++) {
-        if (s[i] == '\\' && i + 1 < len)
-            i++;
-        else if (s[i] == '(')
-            depth++;
-        else if (s[i] == ')' && --depth == 0)
-            return i + 1;
-    }
-    return len;
 }
 
 /* A new string for n bytes and a NUL (in the arena when set). */
@@ -126,7 +113,7 @@ static int parse_bracketed(struct id_builder *b, const char *s, size_t len)
     while (i < len) {
         char c = s[i];
         if (c == '(') {
-            i = skip_comment(s, len, i);
+            i = mime_skip_comment(s, len, i);
             continue;
         }
         if (c != '<') {
@@ -152,7 +139,7 @@ static int parse_bare(struct id_builder *b, const char *s, size_t len)
     size_t i = 0;
     while (i < len) {
         if (s[i] == '(') {
-            i = skip_comment(s, len, i);
+            i = mime_skip_comment(s, len, i);
             continue;
         }
         if (s[i] == '>')
@@ -177,7 +164,7 @@ static bool has_bracket(const char *s, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
         if (s[i] == '(')
-            i = skip_comment(s, len, i) - 1;
+            i = mime_skip_comment(s, len, i) - 1;
         else if (s[i] == '<')
             return true;
     }

@@ -10,7 +10,9 @@
 #include "envoi/error.h"
 #include "mime/decode.h"
 #include "mime/defect.h"
+#include "mime/lex.h"
 #include "util/charset.h"
+#include "util/hex.h"
 #include "util/utf8.h"
 
 /* One "name[*N][*]=value" as written, before continuations are joined. */
@@ -38,27 +40,13 @@ static char lower(char c)
     return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
 }
 
-static size_t skip_comment(const char *s, size_t len, size_t i)
-{
-    int depth = 0;
-    for (; i < len; i++) {
-        if (s[i] == '\\' && i + 1 < len)
-            i++;
-        else if (s[i] == '(')
-            depth++;
-        else if (s[i] == ')' && --depth == 0)
-            return i + 1;
-    }
-    return len;
-}
-
 static size_t skip_cfws(const char *s, size_t len, size_t i)
 {
     while (i < len) {
         if (is_blank(s[i]))
             i++;
         else if (s[i] == '(')
-            i = skip_comment(s, len, i);
+            i = mime_skip_comment(s, len, i);
         else
             break;
     }
@@ -84,7 +72,7 @@ static size_t parse_main_value(const char *s, size_t len, envoi_buf *v, unsigned
     *rc = 0;
     while (i < len && s[i] != ';') {
         if (s[i] == '(') {
-            i = skip_comment(s, len, i);
+            i = mime_skip_comment(s, len, i);
             continue;
         }
         if (is_blank(s[i])) {
@@ -296,13 +284,8 @@ static int append_percent(const char *s, size_t len, envoi_buf *out, unsigned *d
     char *o = out->data + out->len;
     for (size_t i = 0; i < len; i++) {
         if (s[i] == '%' && i + 2 < len) {
-            int hi = s[i + 1], lo = s[i + 2];
-            hi = (hi >= '0' && hi <= '9')                     ? hi - '0'
-                 : ((hi | 0x20) >= 'a' && (hi | 0x20) <= 'f') ? (hi | 0x20) - 'a' + 10
-                                                              : -1;
-            lo = (lo >= '0' && lo <= '9')                     ? lo - '0'
-                 : ((lo | 0x20) >= 'a' && (lo | 0x20) <= 'f') ? (lo | 0x20) - 'a' + 10
-                                                              : -1;
+            int hi = envoi_hex_value((unsigned char)s[i + 1]);
+            int lo = envoi_hex_value((unsigned char)s[i + 2]);
             if (hi >= 0 && lo >= 0) {
                 *o++ = (char)(hi << 4 | lo);
                 i += 2;

@@ -9,6 +9,7 @@
 #include "mime/defect.h"
 #include "mime/message_impl.h"
 #include "mime/part.h"
+#include "util/hex.h"
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -29,16 +30,6 @@ void mime_decoder_init(mime_decoder *d, int cte)
 size_t mime_decoder_bound(size_t len)
 {
     return len + MIME_QP_WS_MAX + MIME_UU_LINE_MAX + 8;
-}
-
-static int hex_value(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c |= 0x20;
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
 }
 
 /* '=' and what followed it, written literally: the escape was not one. */
@@ -64,7 +55,7 @@ static bool qp_escape_byte(mime_decoder *d, unsigned char c, unsigned char *out,
 {
     switch (d->qstate) {
     case Q_EQ:
-        if (hex_value(c) >= 0) {
+        if (envoi_hex_value(c) >= 0) {
             d->qhex = (char)c;
             d->qstate = Q_HEX1;
         } else if (c == ' ' || c == '\t') {
@@ -81,8 +72,9 @@ static bool qp_escape_byte(mime_decoder *d, unsigned char c, unsigned char *out,
         }
         return true;
     case Q_HEX1:
-        if (hex_value(c) >= 0) {
-            out[(*w)++] = (unsigned char)(hex_value((unsigned char)d->qhex) << 4 | hex_value(c));
+        if (envoi_hex_value(c) >= 0) {
+            out[(*w)++] =
+                (unsigned char)(envoi_hex_value((unsigned char)d->qhex) << 4 | envoi_hex_value(c));
             d->qstate = Q_NORMAL;
             return true;
         }

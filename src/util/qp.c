@@ -2,6 +2,7 @@
 #include "util/qp.h"
 
 #include "envoi/error.h"
+#include "util/hex.h"
 
 #define QP_MAX_COL 75 /* one more for the '=' of a soft break makes 76 */
 
@@ -124,17 +125,6 @@ int envoi_qp_encode(const void *in, size_t len, envoi_buf *out)
     return 0;
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 /* Length of a soft line break starting at in[i] ("=" then optional
  * whitespace then CRLF or LF), or 0 when there is none. */
 static size_t soft_break_len(const char *in, size_t len, size_t i)
@@ -168,8 +158,8 @@ int envoi_qp_decode(const char *in, size_t len, envoi_buf *out)
             i += soft;
             continue;
         }
-        int hi = i + 1 < len ? hex_value(in[i + 1]) : -1;
-        int lo = i + 2 < len ? hex_value(in[i + 2]) : -1;
+        int hi = i + 1 < len ? envoi_hex_value(in[i + 1]) : -1;
+        int lo = i + 2 < len ? envoi_hex_value(in[i + 2]) : -1;
         if (hi >= 0 && lo >= 0) {
             out->data[out->len++] = (char)(hi << 4 | lo);
             i += 3;
