@@ -57,6 +57,10 @@ int mime_addr_list_parse(const char *s, size_t len, mime_addr_list *out, unsigne
 int mime_addr_list_parse_in(mime_arena *arena, const char *s, size_t len, mime_addr_list *out,
                             unsigned *defects);
 void mime_addr_list_free(mime_addr_list *l);
+/* mime_addr_list_parse without its fast path for the common forms ("a@b",
+ * "Name <a@b>"): the same results, for tests that compare the two. */
+int mime_addr_list_parse_general(const char *s, size_t len, mime_addr_list *out,
+                                 unsigned *defects);
 
 /* A date in any form RFC 5322 and its obsolete syntax allow (also missing
  * weekday, 2-digit years, named zones, missing seconds), to UTC seconds.

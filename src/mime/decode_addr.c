@@ -251,17 +251,16 @@ static bool is_plain(const char *s, size_t len)
 
 /* A display name from phrase words (quoted strings unquoted) or a comment,
  * in p->raw: encoded-words decoded; NULL when it comes out empty. */
-static int decode_name(struct parser *p, char **out)
+static int decode_name_from(struct parser *p, const char *raw, size_t len, char **out)
 {
     *out = NULL;
-    const envoi_buf *raw = &p->raw;
     int rc = 0;
-    if (is_plain(raw->data, raw->len)) {
+    if (is_plain(raw, len)) {
         /* Printable ASCII without encoded-words decodes to itself. */
-        rc = finish_string(p->arena, raw->data, raw->len, p->defects, out);
+        rc = finish_string(p->arena, raw, len, p->defects, out);
     } else {
         envoi_buf_clear(&p->dec);
-        rc = mime_decode_unstructured(raw->data, raw->len, &p->dec, p->defects);
+        rc = mime_decode_unstructured(raw, len, &p->dec, p->defects);
         if (rc == 0 && p->dec.len)
             rc = finish_string(p->arena, p->dec.data, p->dec.len, p->defects, out);
     }
@@ -270,6 +269,11 @@ static int decode_name(struct parser *p, char **out)
         *out = NULL;
     }
     return rc;
+}
+
+static int decode_name(struct parser *p, char **out)
+{
+    return decode_name_from(p, p->raw.data, p->raw.len, out);
 }
 
 static int phrase_name(struct parser *p, const struct tok *w, size_t n, char **out)
@@ -557,8 +561,169 @@ static int outside_tok(struct parser *p, const struct tok *t)
     }
 }
 
-int mime_addr_list_parse_in(mime_arena *arena, const char *s, size_t len, mime_addr_list *out,
-                            unsigned *defects)
+/* ---- the common forms, without tokens ---------------------------------- */
+
+/* The bytes the fast path takes inside an atom: what next_tok puts in one,
+ * less the backslash and the closers it treats specially. */
+#define NOT_ATOM(c) [(unsigned char)(c)] = 1
+static const unsigned char not_atom[256] = {
+    NOT_ATOM(' '), NOT_ATOM('\t'), NOT_ATOM('\r'), NOT_ATOM('\n'), NOT_ATOM('('), NOT_ATOM(')'),
+    NOT_ATOM('<'), NOT_ATOM('>'),  NOT_ATOM('@'),  NOT_ATOM(','),  NOT_ATOM(';'), NOT_ATOM(':'),
+    NOT_ATOM('"'), NOT_ATOM('['),  NOT_ATOM(']'),  NOT_ATOM('\\'),
+};
+
+static bool fast_atom_byte(char c)
+{
+    return !not_atom[(unsigned char)c];
+}
+
+static size_t fast_atom_end(const char *s, size_t len, size_t i)
+{
+    while (i < len && fast_atom_byte(s[i]))
+        i++;
+    return i;
+}
+
+static size_t skip_blanks(const char *s, size_t len, size_t i)
+{
+    while (i < len && is_blank(s[i]))
+        i++;
+    return i;
+}
+
+/* "local@domain" at i, both atoms, nothing between them: its end, else 0. */
+static size_t fast_addr_spec(const char *s, size_t len, size_t i)
+{
+    size_t e = fast_atom_end(s, len, i);
+    if (e == i || e >= len || s[e] != '@')
+        return 0;
+    size_t d = fast_atom_end(s, len, e + 1);
+    return d == e + 1 ? 0 : d;
+}
+
+/* The display name of phrase s[a..b) (atoms and quoted strings without
+ * backslashes), built as phrase_name builds it, then decoded. */
+static int fast_name(struct parser *p, size_t a, size_t b, char **out)
+{
+    char local[256];
+    char *raw = b - a < sizeof local ? local : malloc(b - a + 1);
+    if (!raw)
+        return ENVOI_ENOMEM;
+    size_t w = 0, i = a;
+    while (i < b) {
+        size_t t = skip_blanks(p->s, b, i);
+        if (t == b)
+            break;
+        if (t > i && w)
+            raw[w++] = ' ';
+        if (p->s[t] == '"') {
+            const char *q = memchr(p->s + t + 1, '"', b - t - 1);
+            size_t n = (size_t)(q - (p->s + t + 1));
+            memcpy(raw + w, p->s + t + 1, n);
+            w += n;
+            i = t + n + 2;
+        } else {
+            size_t e = fast_atom_end(p->s, b, t);
+            memcpy(raw + w, p->s + t, e - t);
+            w += e - t;
+            i = e;
+        }
+    }
+    *out = NULL;
+    int rc = w ? decode_name_from(p, raw, w, out) : 0;
+    if (raw != local)
+        free(raw);
+    return rc;
+}
+
+/* The entry at i in the common forms "local@domain" and "phrase
+ * <local@domain>" followed by a comma or the end: its end (after the comma)
+ * with *kind 1 (bare) or 2 (angle) and the phrase and address spans; 0 when
+ * it is anything else. */
+static size_t fast_entry(const char *s, size_t len, size_t i, int *kind, size_t *pe, size_t *aa,
+                         size_t *ae)
+{
+    size_t e = fast_addr_spec(s, len, i);
+    if (e) {
+        *kind = 1;
+        *aa = i;
+        *ae = e;
+    } else {
+        size_t t = i;
+        for (;;) { /* the phrase: atoms and plain quoted strings */
+            t = skip_blanks(s, len, t);
+            if (t < len && s[t] == '"') {
+                size_t q = t + 1;
+                while (q < len && s[q] != '"' && s[q] != '\\')
+                    q++;
+                if (q >= len || s[q] != '"')
+                    return 0;
+                t = q + 1;
+            } else if (t < len && fast_atom_byte(s[t])) {
+                t = fast_atom_end(s, len, t);
+            } else {
+                break;
+            }
+        }
+        if (t >= len || s[t] != '<')
+            return 0;
+        *pe = t;
+        *aa = t + 1;
+        e = fast_addr_spec(s, len, t + 1);
+        if (!e || e >= len || s[e] != '>')
+            return 0;
+        *ae = e++;
+        *kind = 2;
+    }
+    e = skip_blanks(s, len, e);
+    if (e < len && s[e] != ',')
+        return 0;
+    return e < len ? e + 1 : e;
+}
+
+/* The whole list in the common forms, checked before anything is made:
+ * 1 when it is something else (the tokenizer reads it then), else 0 or
+ * ENVOI_ENOMEM with the same results the tokenizer gives. */
+static int fast_list(struct parser *p)
+{
+    const char *s = p->s;
+    size_t len = p->len;
+    for (int pass = 0; pass < 2; pass++) {
+        size_t i = 0;
+        for (;;) {
+            i = skip_blanks(s, len, i);
+            if (i == len)
+                break;
+            if (s[i] == ',') {
+                i++;
+                continue;
+            }
+            int kind = 0;
+            size_t pe = 0, aa = 0, ae = 0;
+            size_t e = fast_entry(s, len, i, &kind, &pe, &aa, &ae);
+            if (e == 0)
+                return 1;
+            if (pass == 1) {
+                char *name = NULL, *addr = NULL;
+                int rc = kind == 2 ? fast_name(p, i, pe, &name) : 0;
+                if (rc == 0)
+                    rc = finish_string(p->arena, s + aa, ae - aa, p->defects, &addr);
+                if (rc == 0)
+                    rc = push_addr(p, name, addr);
+                else
+                    drop(p->arena, name);
+                if (rc < 0)
+                    return rc;
+            }
+            i = e;
+        }
+    }
+    return 0;
+}
+
+/* The list through the tokenizer (after the fast path, when fast). */
+static int parse_list(mime_arena *arena, const char *s, size_t len, mime_addr_list *out,
+                      unsigned *defects, bool fast)
 {
     unsigned scratch = 0;
     struct parser p = {
@@ -569,6 +734,13 @@ int mime_addr_list_parse_in(mime_arena *arena, const char *s, size_t len, mime_a
     int rc = 0;
     memset(out, 0, sizeof *out);
     out->arena = arena;
+    if (fast && (rc = fast_list(&p)) != 1) {
+        envoi_buf_free(&p.dec);
+        if (rc < 0)
+            mime_addr_list_free(out);
+        return rc;
+    }
+    rc = 0;
     while (rc == 0 && next_tok(&p, &t)) {
         if (p.angle_open) {
             rc = angle_tok(&p, &t);
@@ -591,6 +763,17 @@ int mime_addr_list_parse_in(mime_arena *arena, const char *s, size_t len, mime_a
     if (rc < 0)
         mime_addr_list_free(out);
     return rc;
+}
+
+int mime_addr_list_parse_in(mime_arena *arena, const char *s, size_t len, mime_addr_list *out,
+                            unsigned *defects)
+{
+    return parse_list(arena, s, len, out, defects, true);
+}
+
+int mime_addr_list_parse_general(const char *s, size_t len, mime_addr_list *out, unsigned *defects)
+{
+    return parse_list(NULL, s, len, out, defects, false);
 }
 
 int mime_addr_list_parse(const char *s, size_t len, mime_addr_list *out, unsigned *defects)

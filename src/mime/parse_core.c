@@ -2,6 +2,7 @@
  * chunks, with boundary and header handling shared by every way of parsing. */
 #include "mime/parse_core.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -179,6 +180,8 @@ static void begin_part(mime_core *c, envoi_part *parent, size_t off)
     c->state = CORE_HEADERS;
     c->hstart = off;
     c->hl_last = MIME_HL_OTHER;
+    c->nhl = c->hl_bytes = 0;
+    c->hl_bad = false;
     envoi_buf_clear(&c->hbuf);
 }
 
@@ -211,7 +214,9 @@ static void end_headers(mime_core *c, size_t hend, size_t body_off)
     envoi_part *p = c->cur;
     size_t len = c->retain ? hend - c->hstart : c->hbuf.len;
     const char *block = len == 0 ? NULL : c->retain ? source(c) + c->hstart : c->hbuf.data;
-    int rc = block ? mime_part_read_headers(p, block, len, c->hstart) : 0;
+    bool lines = !c->hl_bad && c->hl_bytes == len;
+    int rc =
+        block ? mime_part_read_headers(p, block, len, c->hstart, lines ? c->hl : NULL, c->nhl) : 0;
     if (rc == 0)
         rc = mime_part_settle(p);
     if (rc < 0) {
@@ -331,6 +336,7 @@ static void keep_header_bytes(mime_core *c, const char *p, size_t n)
     if (c->retain)
         return;
     if (c->hbuf.len + n > MIME_HEADER_MAX) {
+        c->hl_bad = true;
         mime_defect_add(c->msg, c->cur, MIME_DEFECT_LONG_LINE, c->pos);
         return;
     }
@@ -352,6 +358,26 @@ static void check_header_line(mime_core *c, const char *p, size_t content, size_
 
 static void body_line(mime_core *c, const char *p, size_t n);
 
+/* Note a header line of the block as classified (see mime_hline). */
+static void record_line(mime_core *c, size_t n, int cls, size_t colon, size_t nlen)
+{
+    if (c->hl_bad || n > UINT32_MAX)
+        goto bad;
+    if (c->nhl == c->cap_hl) {
+        size_t cap = c->cap_hl ? c->cap_hl * 2 : 32;
+        mime_hline *hl = realloc(c->hl, cap * sizeof *hl);
+        if (!hl)
+            goto bad;
+        c->hl = hl;
+        c->cap_hl = cap;
+    }
+    c->hl[c->nhl++] = (mime_hline){(uint32_t)n, (uint32_t)colon, (uint32_t)nlen, cls};
+    c->hl_bytes += n;
+    return;
+bad:
+    c->hl_bad = true;
+}
+
 /* A whole header line p[0..n) (line end included, if any). */
 static void header_line(mime_core *c, const char *p, size_t n)
 {
@@ -365,8 +391,10 @@ static void header_line(mime_core *c, const char *p, size_t n)
         c->prev_blank = true;
         return;
     }
-    int cls = mime_header_line_class(p, content);
+    size_t colon = 0, nlen = 0;
+    int cls = mime_header_line_split(p, content, &colon, &nlen);
     if (cls == MIME_HL_OTHER && first && is_from_line(p, content, 0)) {
+        c->hl_bad = true;
         take(c, p, n); /* an mbox "From " line left on the message */
         return;
     }
@@ -377,12 +405,14 @@ static void header_line(mime_core *c, const char *p, size_t n)
         return;
     }
     if (cls == MIME_HL_CONT && c->hl_last == MIME_HL_OTHER) {
+        c->hl_bad = true;
         mime_defect_add(c->msg, c->cur, MIME_DEFECT_BAD_HEADER_LINE, c->pos);
         take(c, p, n);
         return;
     }
     c->hl_last = MIME_HL_FIELD;
     check_header_line(c, p, content, n);
+    record_line(c, n, cls, colon, nlen);
     keep_header_bytes(c, p, n);
     take(c, p, n);
 }
@@ -603,6 +633,7 @@ static size_t long_piece(mime_core *c, const char *p, size_t n, bool final)
     size_t elen = eol_length(p, k);
     c->mid_line = !nl && !final;
     if (c->state == CORE_HEADERS) {
+        c->hl_bad = true; /* not a whole line */
         keep_header_bytes(c, p, k);
         take(c, p, k);
         return k;
@@ -787,6 +818,8 @@ void mime_core_free(mime_core *c)
     envoi_buf_free(&c->src);
     envoi_buf_free(&c->hbuf);
     envoi_buf_free(&c->carry);
+    free(c->hl);
+    c->hl = NULL;
     free(c->scratch);
     c->scratch = NULL;
 }

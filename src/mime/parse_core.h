@@ -36,6 +36,9 @@ typedef struct mime_core {
     envoi_buf src;  /* the source kept so far (retain, not preset) */
     envoi_buf hbuf; /* header block when not retaining */
     int hl_last;    /* class of the last header line */
+    mime_hline *hl; /* the lines of the header block being read, as classified */
+    size_t nhl, cap_hl, hl_bytes;
+    bool hl_bad; /* hl does not cover the block: it is split again */
     bool first_line, mid_line, prev_blank;
     char held[2]; /* line end of the last body line, held until the next line shows it is not a
                      boundary's */

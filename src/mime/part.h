@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "envoi/parse.h"
@@ -136,12 +137,24 @@ void mime_defect_add_mask(envoi_message *msg, envoi_part *part, unsigned mask, s
 /* Give each recorded defect its part's path (call once the tree is complete). */
 void mime_defects_finish(envoi_message *msg);
 
+enum { MIME_HL_OTHER = 0, MIME_HL_FIELD, MIME_HL_CONT };
+/* One line of a header block as the parser classified it: its length with
+ * its line end, its MIME_HL_ class and, for a field, the colon's offset and
+ * the name's length (see mime_header_line_split). */
+typedef struct mime_hline {
+    uint32_t len, colon, nlen;
+    int cls;
+} mime_hline;
 /* Split and unfold the header block block[0..len) (line ends included) of a
  * part whose first header byte is at source offset base, then read the
  * fields that shape the part (Content-Type, -Transfer-Encoding,
- * -Disposition, -ID). */
-int mime_part_read_headers(envoi_part *part, const char *block, size_t len, size_t base);
-enum { MIME_HL_OTHER = 0, MIME_HL_FIELD, MIME_HL_CONT };
+ * -Disposition, -ID). lines[0..nlines), when not NULL, are the block's lines
+ * in order, covering it exactly: they are used instead of finding them again. */
+int mime_part_read_headers(envoi_part *part, const char *block, size_t len, size_t base,
+                           const mime_hline *lines, size_t nlines);
+/* mime_header_line_class, also giving a field's colon offset and name length
+ * (*colon and *nlen are left alone for other lines). */
+int mime_header_line_split(const char *s, size_t n, size_t *colon, size_t *nlen);
 /* What a header line s[0..n) (no line end) is: a field "Name:" (a name of
  * bytes other than controls, space and colon; 8-bit bytes accepted as mail
  * readers do; optional whitespace before the colon), a continuation (leading

@@ -220,6 +220,38 @@ int mime_header_line_class(const char *s, size_t n)
     return classify(s, n, &colon, &nlen);
 }
 
+int mime_header_line_split(const char *s, size_t n, size_t *colon, size_t *nlen)
+{
+    return classify(s, n, colon, nlen);
+}
+
+static uint64_t load32(const char *s)
+{
+    uint32_t x;
+    memcpy(&x, s, 4);
+    return x;
+}
+
+/* The last rem (< 8) bytes of name[0..len), little-endian, each with bit 5
+ * set; read with at most three loads, never past the end. */
+static uint64_t hash_tail(const char *name, size_t len, size_t rem)
+{
+    if (rem == 0)
+        return 0;
+    uint64_t t;
+    if (len >= 8) {
+        memcpy(&t, name + len - 8, 8);
+        t >>= 8 * (8 - rem);
+    } else if (len >= 4) {
+        t = load32(name) | load32(name + len - 4) << (8 * (len - 4));
+    } else {
+        t = (uint64_t)(unsigned char)name[0] |
+            (uint64_t)(unsigned char)name[len / 2] << (8 * (len / 2)) |
+            (uint64_t)(unsigned char)name[len - 1] << (8 * (len - 1));
+    }
+    return t | (ONES * 0x20) >> (8 * (8 - rem));
+}
+
 unsigned mime_field_hash(const char *name, size_t len)
 {
     /* Eight bytes at a time, each with bit 5 set: equal names in any case
@@ -232,10 +264,7 @@ unsigned mime_field_hash(const char *name, size_t len)
         h = (h ^ (x | ONES * 0x20)) * 0xFF51AFD7ED558CCDull;
         h ^= h >> 29;
     }
-    uint64_t t = 0;
-    for (size_t k = 0; i + k < len; k++)
-        t |= (uint64_t)((unsigned char)name[i + k] | 0x20) << (8 * k);
-    h = (h ^ t) * 0xFF51AFD7ED558CCDull;
+    h = (h ^ hash_tail(name, len, len - i)) * 0xFF51AFD7ED558CCDull;
     return (unsigned)(h ^ h >> 32);
 }
 
@@ -436,19 +465,33 @@ static int shape_field(envoi_part *part, const mime_field *f, unsigned *seen)
     return 0;
 }
 
-int mime_part_read_headers(envoi_part *part, const char *block, size_t len, size_t base)
+/* The class of the k-th line of the block, at offset i: *n gets its length
+ * (line end included), *cn and *ln what classify gives. */
+static int line_at(const char *block, size_t len, size_t i, const mime_hline *lines, size_t k,
+                   size_t *n, size_t *cn, size_t *ln)
+{
+    if (lines) {
+        *n = lines[k].len;
+        *cn = lines[k].colon;
+        *ln = lines[k].nlen;
+        return lines[k].cls;
+    }
+    *n = line_length(block + i, len - i);
+    return classify(block + i, line_content(block + i, *n), cn, ln);
+}
+
+int mime_part_read_headers(envoi_part *part, const char *block, size_t len, size_t base,
+                           const mime_hline *lines, size_t nlines)
 {
     if (len == 0)
         return 0;
     size_t i = 0, start = 0, nlen = 0, colon = 0;
     bool field = false, folded = false; /* the field being gathered */
-    while (i <= len) {
+    for (size_t k = 0; i <= len; k++) {
         size_t n = 0, cn = 0, ln = 0;
         int c = MIME_HL_OTHER;
-        if (i < len) {
-            n = line_length(block + i, len - i);
-            c = classify(block + i, line_content(block + i, n), &cn, &ln);
-        }
+        if (i < len && (!lines || k < nlines))
+            c = line_at(block, len, i, lines, k, &n, &cn, &ln);
         if (c == MIME_HL_CONT) {
             folded = true;
         } else {
@@ -464,7 +507,7 @@ int mime_part_read_headers(envoi_part *part, const char *block, size_t len, size
             nlen = ln;
             colon = cn;
         }
-        if (i == len)
+        if (i == len || n == 0)
             break;
         i += n;
     }
