@@ -5,6 +5,7 @@
 #include "envoi/error.h"
 #include "envoi/message.h"
 #include "envoi/parse.h"
+#include "envoi/pop3.h"
 #include "envoi/smtp.h"
 #include "envoi/tls.h"
 #include "envoi/version.h"

@@ -170,6 +170,24 @@ int envoi_conn_read_line(envoi_conn *c, const char **line, size_t *len, size_t m
     }
 }
 
+int envoi_conn_peek(envoi_conn *c, const char **data, size_t *len, envoi_error *err)
+{
+    while (c->in.len == c->in_pos) {
+        int rc = fill(c, err);
+        if (rc < 0)
+            return rc;
+    }
+    *data = c->in.data + c->in_pos;
+    *len = c->in.len - c->in_pos;
+    return 0;
+}
+
+void envoi_conn_consume(envoi_conn *c, size_t n)
+{
+    size_t avail = c->in.len - c->in_pos;
+    consume(c, n < avail ? n : avail);
+}
+
 int envoi_conn_read_exact(envoi_conn *c, void *dst, size_t n, envoi_error *err)
 {
     char *p = dst;

@@ -41,6 +41,12 @@ size_t envoi_conn_pending(const envoi_conn *c);
  * Lines longer than max are an ENVOI_EPROTOCOL error. ENVOI_ECLOSED on EOF. */
 int envoi_conn_read_line(envoi_conn *c, const char **line, size_t *len, size_t max,
                          envoi_error *err);
+/* The bytes received and not yet consumed, waiting for some only when there
+ * are none: *data points into the connection's buffer (valid until the next
+ * read), *len >= 1. Nothing is consumed until envoi_conn_consume says how much
+ * was used (multi-line bodies of any line length, read in bounded memory). */
+int envoi_conn_peek(envoi_conn *c, const char **data, size_t *len, envoi_error *err);
+void envoi_conn_consume(envoi_conn *c, size_t n);
 /* Read exactly n bytes (IMAP literals). */
 int envoi_conn_read_exact(envoi_conn *c, void *dst, size_t n, envoi_error *err);
 

@@ -7,7 +7,8 @@
 #                          [POP3_PORT POP3S_PORT IMAP_PORT IMAPS_PORT]   (empty: none)
 #        dovecot.sh stop DIR
 # Users (passwd-file, {PLAIN}): alice/alice-secret and bob/bob-secret, uid/gid 1000, mail in
-# DIR/mail/USER/Maildir. Certificates from certs.sh in DIR/certs (CA: DIR/certs/ca.pem).
+# DIR/mail/USER/Maildir; carol/carol-secret keeps hers in mbox (DIR/mail/carol/inbox).
+# Certificates from certs.sh in DIR/certs (CA: DIR/certs/ca.pem).
 # Writes DIR/dovecot.conf, DIR/dovecot.pid, DIR/lda_relay.pid and logs DIR/*.log.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -24,6 +25,9 @@ write_users() { # DIR
         echo "$user:{PLAIN}$user-secret:$MAIL_UID:$MAIL_GID::$dir/mail/$user::" >>"$dir/users"
         mkdir -p "$dir/mail/$user/Maildir"/{cur,new,tmp}
     done
+    # carol keeps her mail in mbox (INBOX is the file ~/inbox).
+    echo "carol:{PLAIN}carol-secret:$MAIL_UID:$MAIL_GID::$dir/mail/carol::userdb_mail=mbox:~/mail:INBOX=~/inbox" >>"$dir/users"
+    mkdir -p "$dir/mail/carol/mail"
     chown -R "$MAIL_UID:$MAIL_GID" "$dir/mail"
     chmod 644 "$dir/users"
 }
