@@ -799,8 +799,14 @@ int mime_core_finish(mime_core *c)
         start_message(c);
     if (c->msg && c->rc == 0) {
         c->mid_line = false;
+        /* In an mbox every message is followed by a blank line, the last one too. */
+        size_t end = c->pos;
+        if (c->mbox && c->nblank) {
+            end -= c->nblank;
+            c->nblank = 0;
+        }
         flush_held(c);
-        end_message(c, c->pos);
+        end_message(c, end);
     }
     return c->rc;
 }
