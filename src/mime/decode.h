@@ -19,6 +19,10 @@
  * UTF-8 when valid, else as windows-1252. */
 int mime_decode_unstructured(const char *s, size_t len, envoi_buf *out, unsigned *defects);
 
+/* The first "ab" (the two bytes a, b) in s[0..len); NULL when none. A
+ * memchr for a, then a look at the byte after it. */
+const char *mime_find_pair(const char *s, size_t len, char a, char b);
+
 typedef struct mime_param {
     char *name;  /* lowercase */
     char *value; /* UTF-8, continuations joined, charsets converted */
@@ -34,6 +38,9 @@ typedef struct mime_params {
 /* "type/subtype; a=b; c*0*=utf-8''%C3%A9; d=\"q s\"" (Content-Type,
  * Content-Disposition). Duplicate parameters: the first wins. */
 int mime_params_parse(const char *s, size_t len, mime_params *out, unsigned *defects);
+/* mime_params_parse without its one-pass form for plain values: the same
+ * results, for tests that compare the two. */
+int mime_params_parse_general(const char *s, size_t len, mime_params *out, unsigned *defects);
 const char *mime_params_get(const mime_params *p, const char *name);
 void mime_params_free(mime_params *p);
 
@@ -59,13 +66,15 @@ int mime_addr_list_parse_in(mime_arena *arena, const char *s, size_t len, mime_a
 void mime_addr_list_free(mime_addr_list *l);
 /* mime_addr_list_parse without its fast path for the common forms ("a@b",
  * "Name <a@b>"): the same results, for tests that compare the two. */
-int mime_addr_list_parse_general(const char *s, size_t len, mime_addr_list *out,
-                                 unsigned *defects);
+int mime_addr_list_parse_general(const char *s, size_t len, mime_addr_list *out, unsigned *defects);
 
 /* A date in any form RFC 5322 and its obsolete syntax allow (also missing
  * weekday, 2-digit years, named zones, missing seconds), to UTC seconds.
  * Returns 0, or ENVOI_EINVAL when nothing usable is found. */
 int mime_date_parse(const char *s, size_t len, time_t *out);
+/* mime_date_parse without its fast path for the common form ("Mon, 2 Jan
+ * 2006 15:04:05 -0700"): the same results, for tests that compare the two. */
+int mime_date_parse_general(const char *s, size_t len, time_t *out);
 
 typedef struct mime_id_list {
     char **items; /* without angle brackets */
@@ -81,5 +90,8 @@ int mime_id_list_parse(const char *s, size_t len, mime_id_list *out, unsigned *d
 int mime_id_list_parse_in(mime_arena *arena, const char *s, size_t len, mime_id_list *out,
                           unsigned *defects);
 void mime_id_list_free(mime_id_list *l);
+/* mime_id_list_parse without its fast path for ids of printable ASCII: the
+ * same results, for tests that compare the two. */
+int mime_id_list_parse_general(const char *s, size_t len, mime_id_list *out, unsigned *defects);
 
 #endif

@@ -30,6 +30,20 @@ struct pending {
     bool active;
 };
 
+const char *mime_find_pair(const char *s, size_t len, char a, char b)
+{
+    while (len >= 2) {
+        const char *p = memchr(s, a, len - 1);
+        if (!p)
+            return NULL;
+        if (p[1] == b)
+            return p;
+        len -= (size_t)(p + 1 - s);
+        s = p + 1;
+    }
+    return NULL;
+}
+
 static const signed char b64_value[256] = {
     ['A'] = 1,  ['B'] = 2,  ['C'] = 3,  ['D'] = 4,  ['E'] = 5,  ['F'] = 6,  ['G'] = 7,  ['H'] = 8,
     ['I'] = 9,  ['J'] = 10, ['K'] = 11, ['L'] = 12, ['M'] = 13, ['N'] = 14, ['O'] = 15, ['P'] = 16,
@@ -105,7 +119,7 @@ static bool parse_eword(const char *s, size_t len, size_t at, struct eword *w, b
     size_t t = i + 3;
     /* *close caches the next "?=" (len: none), keeping the scan linear. */
     if (*close < t) {
-        const char *f = t < len ? memmem(s + t, len - t, "?=", 2) : NULL;
+        const char *f = t < len ? mime_find_pair(s + t, len - t, '?', '=') : NULL;
         *close = f ? (size_t)(f - s) : len;
     }
     if (*close >= len)

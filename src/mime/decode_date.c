@@ -241,10 +241,113 @@ static int days_in_month(long y, long m)
     return m == 2 && leap ? 29 : dim[m - 1];
 }
 
-int mime_date_parse(const char *s, size_t len, time_t *out)
+/* ---- the common form, read in one pass --------------------------------- */
+
+static const char weekday_abbr[7][4] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+static const char month_abbr[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+/* The n digits at s[i] (all there and digits): their value; -1 otherwise. */
+static long digits_at(const char *s, size_t len, size_t i, size_t n)
 {
-    struct date_parts d = {0};
-    scan(&d, s, len);
+    long v = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (i + k >= len || !is_digit(s[i + k]))
+            return -1;
+        v = v * 10 + (s[i + k] - '0');
+    }
+    return v;
+}
+
+/* The three bytes at s[i] are one of names[0..n) as written: its index; -1. */
+static int abbr_at(const char *s, size_t len, size_t i, const char (*names)[4], int n)
+{
+    if (i + 3 > len)
+        return -1;
+    for (int k = 0; k < n; k++)
+        if (memcmp(s + i, names[k], 3) == 0)
+            return k;
+    return -1;
+}
+
+/* s[i..len) is nothing, or one " (comment)" without nested parentheses or
+ * escapes. */
+static bool plain_tail(const char *s, size_t len, size_t i)
+{
+    if (i == len)
+        return true;
+    if (len - i < 3 || s[i] != ' ' || s[i + 1] != '(' || s[len - 1] != ')')
+        return false;
+    for (size_t k = i + 2; k < len - 1; k++)
+        if (s[k] == '(' || s[k] == ')' || s[k] == '\\')
+            return false;
+    return true;
+}
+
+/* "[Www, ]d[d] Mmm yyyy hh:mm:ss +hhmm" (or GMT, UT, UTC), as nearly all
+ * mail writes it, maybe with a trailing comment: the parts scan() would
+ * find. False (d untouched) for anything else. */
+static bool scan_common(struct date_parts *d, const char *s, size_t len)
+{
+    size_t i = 0;
+    if (abbr_at(s, len, 0, weekday_abbr, 7) >= 0 && len > 5 && s[3] == ',' && s[4] == ' ')
+        i = 5;
+    size_t nd = i + 1 < len && is_digit(s[i + 1]) ? 2 : 1;
+    long day = digits_at(s, len, i, nd);
+    i += nd;
+    int month = i + 1 < len && s[i] == ' ' ? abbr_at(s, len, i + 1, month_abbr, 12) : -1;
+    i += 4;
+    long year = i < len && s[i] == ' ' ? digits_at(s, len, i + 1, 4) : -1;
+    i += 5;
+    if (day < 0 || month < 0 || year < 0 || i + 9 > len || s[i] != ' ' || s[i + 3] != ':' ||
+        s[i + 6] != ':')
+        return false;
+    long hour = digits_at(s, len, i + 1, 2), min = digits_at(s, len, i + 4, 2),
+         sec = digits_at(s, len, i + 7, 2);
+    i += 9;
+    if (hour < 0 || min < 0 || sec < 0 || i >= len || s[i] != ' ')
+        return false;
+    i++;
+    long zone;
+    if (i < len && (s[i] == '+' || s[i] == '-')) {
+        long v = digits_at(s, len, i + 1, 4);
+        if (v < 0 || v / 100 > 23 || v % 100 > 59)
+            return false;
+        zone = (s[i] == '-' ? -1 : 1) * ((v / 100) * 60 + v % 100);
+        i += 5;
+    } else if (len - i >= 3 && memcmp(s + i, "GMT", 3) == 0) {
+        zone = 0;
+        i += 3;
+    } else if (len - i >= 3 && memcmp(s + i, "UTC", 3) == 0) {
+        zone = 0;
+        i += 3;
+    } else if (len - i >= 2 && memcmp(s + i, "UT", 2) == 0) {
+        zone = 0;
+        i += 2;
+    } else {
+        return false;
+    }
+    if (!plain_tail(s, len, i))
+        return false;
+    *d = (struct date_parts){.year = year,
+                             .month = month + 1,
+                             .day = day,
+                             .hour = hour,
+                             .min = min,
+                             .sec = sec,
+                             .year_digits = 4,
+                             .zone = zone,
+                             .have_year = true,
+                             .have_month = true,
+                             .have_day = true,
+                             .have_time = true,
+                             .have_zone = true};
+    return true;
+}
+
+/* The UTC seconds of what scan() or scan_common() found. */
+static int date_of(struct date_parts d, time_t *out)
+{
     if (!d.have_year || !d.have_month || !d.have_day)
         return ENVOI_EINVAL;
     long y = d.year;
@@ -266,4 +369,19 @@ int mime_date_parse(const char *s, size_t len, time_t *out)
         return ENVOI_EINVAL;
     *out = (time_t)t;
     return 0;
+}
+
+int mime_date_parse(const char *s, size_t len, time_t *out)
+{
+    struct date_parts d = {0};
+    if (!scan_common(&d, s, len))
+        scan(&d, s, len);
+    return date_of(d, out);
+}
+
+int mime_date_parse_general(const char *s, size_t len, time_t *out)
+{
+    struct date_parts d = {0};
+    scan(&d, s, len);
+    return date_of(d, out);
 }

@@ -526,22 +526,35 @@ done:
 
 /* ---- the common simple form, read in one pass --------------------------- */
 
-/* A byte of a token value or of the main value: printable ASCII other than
- * space and the bytes that need the full parser. */
+enum { C_TOKEN = 1, C_NAME = 2, C_QUOTED = 4 };
+
+/* What each byte may be in the simple form: C_TOKEN, a byte of a token value
+ * or of the main value (printable ASCII other than space and the bytes that
+ * need the full parser: ; " ( \\ =); C_NAME, a byte of a parameter name
+ * (letters, digits, - _ .); C_QUOTED, a byte of a quoted value (printable
+ * ASCII and space, other than " and \\). Rows of sixteen from 0x20. */
+static const unsigned char byte_class[256] = {
+    [0x20] = 4,   5, 0, 5, 5, 5, 5, 5, 4, 5, 5, 5, 5, 7, 7, 5,
+    /* 0x30 */ 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 5, 4, 5, 4, 5, 5,
+    /* 0x40 */ 5, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+    /* 0x50 */ 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 5, 0, 5, 5, 7,
+    /* 0x60 */ 5, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+    /* 0x70 */ 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 5, 5, 5, 5, 0,
+};
+
 static bool is_token_byte(unsigned char c)
 {
-    return c > ' ' && c < 127 && c != ';' && c != '"' && c != '(' && c != '\\' && c != '=';
+    return byte_class[c] & C_TOKEN;
 }
 
 static bool is_name_byte(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '_' || c == '.';
+    return byte_class[c] & C_NAME;
 }
 
 static bool is_quoted_byte(unsigned char c)
 {
-    return c >= ' ' && c < 127 && c != '"' && c != '\\';
+    return byte_class[c] & C_QUOTED;
 }
 
 #define SIMPLE_MAX 8 /* parameters the one-pass form takes */
@@ -569,7 +582,8 @@ static size_t simple_param(const char *s, size_t len, size_t i, struct span *nam
     if (name->len == 0 || i >= len || s[i] != '=')
         return 0;
     i = skip_spaces(s, len, i + 1);
-    if (i < len && s[i] == '"') {
+    bool quoted = i < len && s[i] == '"';
+    if (quoted) {
         val->off = ++i;
         while (i < len && is_quoted_byte((unsigned char)s[i]))
             i++;
@@ -582,7 +596,8 @@ static size_t simple_param(const char *s, size_t len, size_t i, struct span *nam
             i++;
         val->len = i - val->off;
     }
-    if (val->len == 0 || memmem(s + val->off, val->len, "=?", 2))
+    /* A token has no '=': only a quoted value can hold an encoded-word. */
+    if (val->len == 0 || (quoted && mime_find_pair(s + val->off, val->len, '=', '?')))
         return 0;
     return skip_spaces(s, len, i);
 }
@@ -654,15 +669,9 @@ static int parse_simple(const char *s, size_t len, mime_params *out)
     return 1;
 }
 
-int mime_params_parse(const char *s, size_t len, mime_params *out, unsigned *defects)
+/* The full parser, into an empty out. */
+static int parse_full(const char *s, size_t len, mime_params *out, unsigned *defects)
 {
-    unsigned scratch = 0;
-    if (!defects)
-        defects = &scratch;
-    memset(out, 0, sizeof *out);
-    int simple = parse_simple(s, len, out);
-    if (simple != 0)
-        return simple < 0 ? simple : 0;
     envoi_buf v = ENVOI_BUF_INIT;
     struct raw_list l = {0};
     int rc = 0;
@@ -691,10 +700,30 @@ int mime_params_parse(const char *s, size_t len, mime_params *out, unsigned *def
     return rc;
 }
 
+int mime_params_parse(const char *s, size_t len, mime_params *out, unsigned *defects)
+{
+    unsigned scratch = 0;
+    memset(out, 0, sizeof *out);
+    int simple = parse_simple(s, len, out);
+    if (simple != 0)
+        return simple < 0 ? simple : 0;
+    return parse_full(s, len, out, defects ? defects : &scratch);
+}
+
+int mime_params_parse_general(const char *s, size_t len, mime_params *out, unsigned *defects)
+{
+    unsigned scratch = 0;
+    memset(out, 0, sizeof *out);
+    return parse_full(s, len, out, defects ? defects : &scratch);
+}
+
 const char *mime_params_get(const mime_params *p, const char *name)
 {
+    /* The names are lowercase: most are told apart by an ASCII first byte. */
+    char first = lower(name[0]);
+    bool ascii = (unsigned char)first < 0x80;
     for (size_t i = 0; i < p->len; i++)
-        if (strcasecmp(p->items[i].name, name) == 0)
+        if ((!ascii || p->items[i].name[0] == first) && strcasecmp(p->items[i].name, name) == 0)
             return p->items[i].value;
     return NULL;
 }

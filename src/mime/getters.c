@@ -8,17 +8,70 @@
 #include "mime/message_impl.h"
 #include "mime/part.h"
 
-static const char *const list_fields[6] = {"From", "Sender", "Reply-To", "To", "Cc", "Bcc"};
+/* The top-level fields the getters read, after the six address lists
+ * (indexed by envoi_field). */
+enum { TOP_SUBJECT = 6, TOP_DATE, TOP_MESSAGE_ID, TOP_IN_REPLY_TO, TOP_REFERENCES, TOP_KINDS };
 
-static const mime_field *top_field(const mime_parsed *pm, const char *name)
+/* name[0..len) equals lower (a lowercase literal of that length), ASCII
+ * case-insensitively. */
+static bool name_is(const char *name, const char *lower, size_t len)
 {
-    return pm->root ? mime_part_field(pm->root, name) : NULL;
+    for (size_t i = 0; i < len; i++) {
+        char c = name[i] >= 'A' && name[i] <= 'Z' ? (char)(name[i] + 32) : name[i];
+        if (c != lower[i])
+            return false;
+    }
+    return true;
+}
+
+/* Which of the getters' fields the field named name[0..len) is (TOP_KINDS:
+ * none), dispatched on the name's length, then its first letter. */
+static int top_kind(const char *name, size_t len)
+{
+    char first = name[0] >= 'A' && name[0] <= 'Z' ? (char)(name[0] + 32) : name[0];
+    switch (len) {
+    case 2:
+        if (first == 'c')
+            return name_is(name, "cc", 2) ? ENVOI_FIELD_CC : TOP_KINDS;
+        return first == 't' && name_is(name, "to", 2) ? ENVOI_FIELD_TO : TOP_KINDS;
+    case 3:
+        return first == 'b' && name_is(name, "bcc", 3) ? ENVOI_FIELD_BCC : TOP_KINDS;
+    case 4:
+        if (first == 'f')
+            return name_is(name, "from", 4) ? ENVOI_FIELD_FROM : TOP_KINDS;
+        return first == 'd' && name_is(name, "date", 4) ? TOP_DATE : TOP_KINDS;
+    case 6:
+        return first == 's' && name_is(name, "sender", 6) ? ENVOI_FIELD_SENDER : TOP_KINDS;
+    case 7:
+        return first == 's' && name_is(name, "subject", 7) ? TOP_SUBJECT : TOP_KINDS;
+    case 8:
+        return first == 'r' && name_is(name, "reply-to", 8) ? ENVOI_FIELD_REPLY_TO : TOP_KINDS;
+    case 10:
+        if (first == 'm')
+            return name_is(name, "message-id", 10) ? TOP_MESSAGE_ID : TOP_KINDS;
+        return first == 'r' && name_is(name, "references", 10) ? TOP_REFERENCES : TOP_KINDS;
+    case 11:
+        return first == 'i' && name_is(name, "in-reply-to", 11) ? TOP_IN_REPLY_TO : TOP_KINDS;
+    default:
+        return TOP_KINDS;
+    }
+}
+
+/* The first top-level field of each kind, in one pass over the fields. */
+static void find_top_fields(const envoi_part *root, const mime_field **top)
+{
+    for (int k = 0; k < TOP_KINDS; k++)
+        top[k] = NULL;
+    for (size_t i = 0; root && i < root->nfields; i++) {
+        int k = top_kind(root->fields[i].name, root->fields[i].nlen);
+        if (k < TOP_KINDS && !top[k])
+            top[k] = &root->fields[i];
+    }
 }
 
 /* The lists live in the message's arena. */
-static void read_ids(mime_parsed *pm, const char *name, mime_id_list *out)
+static void read_ids(mime_parsed *pm, const mime_field *f, mime_id_list *out)
 {
-    const mime_field *f = top_field(pm, name);
     unsigned defects = 0;
     if (f)
         mime_id_list_parse_in(&pm->arena, f->value, strlen(f->value), out, &defects);
@@ -31,9 +84,11 @@ static mime_parsed *fields(const envoi_message *msg)
     if (pm->fields_done)
         return pm;
     pm->fields_done = true;
-    pm->subject = pm->root ? envoi_part_header_decoded(pm->root, "Subject") : NULL;
+    const mime_field *top[TOP_KINDS];
+    find_top_fields(pm->root, top);
+    pm->subject = top[TOP_SUBJECT] ? mime_field_decoded(pm->root, top[TOP_SUBJECT]) : NULL;
     for (int i = 0; i < 6; i++) {
-        const mime_field *f = top_field(pm, list_fields[i]);
+        const mime_field *f = top[i];
         unsigned defects = 0;
         if (f &&
             mime_addr_list_parse_in(&pm->arena, f->value, strlen(f->value), &pm->lists[i],
@@ -41,14 +96,14 @@ static mime_parsed *fields(const envoi_message *msg)
             defects)
             mime_defect_add_mask((envoi_message *)msg, pm->root, defects, f->off);
     }
-    const mime_field *d = top_field(pm, "Date");
+    const mime_field *d = top[TOP_DATE];
     if (d && mime_date_parse(d->value, strlen(d->value), &pm->date) == 0)
         pm->has_date = true;
     else if (d)
         mime_defect_add((envoi_message *)msg, pm->root, MIME_DEFECT_BAD_DATE, d->off);
-    read_ids(pm, "Message-ID", &pm->message_id);
-    read_ids(pm, "In-Reply-To", &pm->in_reply_to);
-    read_ids(pm, "References", &pm->references);
+    read_ids(pm, top[TOP_MESSAGE_ID], &pm->message_id);
+    read_ids(pm, top[TOP_IN_REPLY_TO], &pm->in_reply_to);
+    read_ids(pm, top[TOP_REFERENCES], &pm->references);
     mime_defects_finish((envoi_message *)msg);
     return pm;
 }

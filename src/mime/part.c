@@ -124,9 +124,14 @@ static bool is_plain_ascii(const char *s)
 
 const char *envoi_part_header_decoded(const envoi_part *part, const char *name)
 {
-    mime_field *f = part && name ? (mime_field *)mime_part_field(part, name) : NULL;
-    if (!f)
-        return NULL;
+    const mime_field *f = part && name ? mime_part_field(part, name) : NULL;
+    return f ? mime_field_decoded(part, f) : NULL;
+}
+
+const char *mime_field_decoded(const envoi_part *part, const mime_field *field)
+{
+    /* Fields live in the message's arena, never in read-only memory. */
+    mime_field *f = (mime_field *)field;
     if (f->decoded)
         return f->decoded;
     if (is_plain_ascii(f->value)) {

@@ -43,6 +43,7 @@ typedef struct mime_uu_file {
 /* A header field: name as written, value unfolded (raw); both NUL-terminated. */
 typedef struct mime_field {
     char *name;
+    size_t nlen; /* of name */
     char *value;
     size_t off, len;     /* raw bytes of the field, line ends included, in the source */
     unsigned hash;       /* of the lowercase name: lookups compare it first */
@@ -97,7 +98,7 @@ typedef struct mime_parsed {
     mime_arena arena;
     char *src; /* the source: owned malloc'd copy, or a mapping */
     size_t src_len;
-    bool src_mapped; /* src is a mapping of src_maplen bytes (munmap) */
+    bool src_mapped;   /* src is a mapping of src_maplen bytes (munmap) */
     bool src_borrowed; /* src belongs to the caller: not freed */
     size_t src_maplen;
     bool has_bodies; /* false for streamed messages: no source kept */
@@ -165,6 +166,9 @@ unsigned mime_field_hash(const char *name, size_t len);
 /* The first field of that name (case-insensitive); NULL. Constant time
  * when name is the name of the field envoi_part_header_at last gave out. */
 const mime_field *mime_part_field(const envoi_part *part, const char *name);
+/* A field of part with its RFC 2047 encoded-words decoded (cached in the
+ * field); NULL when out of memory. */
+const char *mime_field_decoded(const envoi_part *part, const mime_field *f);
 /* Decide the part's kind and path once its headers are read and its parent
  * known. */
 int mime_part_settle(envoi_part *part);

@@ -103,6 +103,51 @@ static bool qp_escape_byte(mime_decoder *d, unsigned char c, unsigned char *out,
     }
 }
 
+/* One more than the value of a hexadecimal digit byte; 0 for any other byte. */
+static const unsigned char hex_digit[256] = {
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
+    ['8'] = 9,  ['9'] = 10, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+    ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16};
+
+/* Copy in[0..n) up to its first '=' (or all of it) to out; returns the
+ * bytes copied. Sixteen at a time: out has room for n bytes. */
+static size_t qp_run(const char *in, size_t n, unsigned char *out)
+{
+    size_t i = 0;
+#ifdef __SSE2__
+    for (; i + 16 <= n; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(in + i));
+        _mm_storeu_si128((__m128i *)(void *)(out + i), x);
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('=')));
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+    }
+#endif
+    for (; i < n && in[i] != '='; i++)
+        out[i] = (unsigned char)in[i];
+    return i;
+}
+
+/* An escape at in[0] == '=' (at least three bytes there) that is whole: a
+ * "=XX", its byte appended to out[*w], or a soft line break ("=\n",
+ * "=\r\n"). Returns the input bytes it takes; 0 for anything else. */
+static size_t qp_whole_escape(const unsigned char *in, unsigned char *out, size_t *w)
+{
+    int hi = hex_digit[in[1]] - 1, lo = hex_digit[in[2]] - 1;
+    if ((hi | lo) >= 0) {
+        out[(*w)++] = (unsigned char)(hi << 4 | lo);
+        return 3;
+    }
+    if (in[1] == '\n')
+        return 2;
+    return in[1] == '\r' && in[2] == '\n' ? 3 : 0;
+}
+
+/* Runs of plain bytes are copied whole and escapes that are whole in the
+ * input decoded at once; anything else goes through the state machine, so
+ * the output does not depend on how the input is cut. The output never runs
+ * ahead of the input by more than what qp_literal gives back, so qp_run's
+ * stores stay within mime_decoder_bound. */
 static size_t qp_feed(mime_decoder *d, const char *in, size_t len, unsigned char *out)
 {
     size_t w = 0, i = 0;
@@ -112,12 +157,15 @@ static size_t qp_feed(mime_decoder *d, const char *in, size_t len, unsigned char
                 i++;
             continue;
         }
-        const char *eq = memchr(in + i, '=', len - i);
-        size_t run = eq ? (size_t)(eq - (in + i)) : len - i;
-        memcpy(out + w, in + i, run);
+        size_t run = qp_run(in + i, len - i, out + w);
         w += run;
         i += run;
-        if (eq) {
+        if (i == len)
+            break;
+        size_t esc = len - i >= 3 ? qp_whole_escape((const unsigned char *)in + i, out, &w) : 0;
+        if (esc) {
+            i += esc;
+        } else {
             d->qstate = Q_EQ;
             i++;
         }

@@ -298,6 +298,7 @@ static int add_field(envoi_part *part, const char *raw, size_t len, size_t nlen,
     memcpy(mem, raw, nlen);
     mem[nlen] = '\0';
     f->name = mem;
+    f->nlen = nlen;
     unsigned flags = 0;
     f->value = unfold(mem + nlen + 1, raw, len, colon, folded, &flags);
     f->off = off;

@@ -12,6 +12,10 @@
 
 #include "envoi/error.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 /* Charsets read without iconv. */
 enum builtin {
     BUILTIN_NONE,
@@ -294,16 +298,48 @@ static enum builtin builtin_of(const char *canonical, const uint16_t **table)
     return BUILTIN_NONE;
 }
 
-/* Length of the leading pure-ASCII run, eight bytes at a time. */
+/* Offset of the first 8-bit byte of the eight bytes in w (little-endian
+ * order), 8 when there is none. */
+static size_t first_high_byte(uint64_t w)
+{
+    uint64_t m = w & 0x8080808080808080ull;
+    return m ? (size_t)__builtin_ctzll(m) / 8 : 8;
+}
+
+/* Length of the leading pure-ASCII run: sixteen bytes at a time (the last
+ * sixteen overlapping), else eight, never a byte at a time past the first
+ * eight. */
 static size_t ascii_prefix(const unsigned char *p, size_t len)
 {
     size_t i = 0;
-    while (i + 8 <= len) {
+#ifdef __SSE2__
+    if (len >= 16) {
+        for (; i + 16 <= len; i += 16) {
+            unsigned m = (unsigned)_mm_movemask_epi8(
+                _mm_loadu_si128((const __m128i *)(const void *)(p + i)));
+            if (m)
+                return i + (size_t)__builtin_ctz(m);
+        }
+        if (i == len)
+            return len;
+        unsigned m = (unsigned)_mm_movemask_epi8(
+                         _mm_loadu_si128((const __m128i *)(const void *)(p + len - 16))) >>
+                     (16 - (len - i));
+        return m ? i + (size_t)__builtin_ctz(m) : len;
+    }
+#endif
+    for (; i + 8 <= len; i += 8) {
         uint64_t w;
         memcpy(&w, p + i, 8);
-        if (w & 0x8080808080808080ull)
-            break;
-        i += 8;
+        size_t k = first_high_byte(w);
+        if (k < 8)
+            return i + k;
+    }
+    if (len - i >= 1 && len >= 8) { /* the last eight, overlapping */
+        uint64_t w;
+        memcpy(&w, p + len - 8, 8);
+        size_t k = first_high_byte(w >> (8 * (8 - (len - i))));
+        return k < len - i ? i + k : len;
     }
     while (i < len && p[i] < 0x80)
         i++;
