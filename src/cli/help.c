@@ -1,6 +1,8 @@
 /* Help texts: every option in one line, its default, examples, exit codes. */
 #include "cli/help.h"
 
+#include "cli/fetch.h"
+
 #include "envoi/version.h"
 
 static const char exit_codes[] =
@@ -33,6 +35,9 @@ void cli_help_main(FILE *out)
             "  send      compose a message and send it through an SMTP server\n"
             "  parse     show the structure of messages, mboxes, maildirs (or JSON)\n"
             "  extract   save the attachments of a message into a directory\n"
+            "  list      show the messages on a POP3 server\n"
+            "  fetch     save the messages of a POP3 server (maildir, mbox, store, JSON)\n"
+            "  store     search the mail store and show its messages\n"
             "  help      show the help of a command: envoi help send\n"
             "\n"
             "Options:\n"
@@ -205,6 +210,147 @@ void cli_help_extract(FILE *out)
           "Exit status: 0 saved (also when there was nothing to save), 64 usage error,\n"
           "66 FILE cannot be read, 71 out of memory, 73 DIR or a file in it cannot be\n"
           "created, 74 a write failed (the partial file is removed).\n",
+          out);
+}
+
+static const char server_options[] =
+    "Server (as for envoi send; options override the config account):\n"
+    "  --protocol pop3            the protocol (pop3, the default; imap is not\n"
+    "                             supported yet: exit 64)\n"
+    "  --server HOST[:PORT]       POP3 server; IPv6 as [::1]:PORT\n"
+    "  --port PORT                port (default: 995 with --security tls, else 110)\n"
+    "  --security MODE            none, starttls (STLS, required, never skipped) or\n"
+    "                             tls (default: tls on port 995, starttls when a\n"
+    "                             login is given, else none)\n"
+    "  --user USER                log in as USER\n"
+    "  --password-file FILE       password: the first line of FILE\n"
+    "  --password-command CMD     password: the first line CMD prints (sh -c)\n"
+    "                             (else the ENVOI_PASSWORD environment variable)\n"
+    "  --oauth-token-command CMD  OAuth 2.0 token printed by CMD, with --user\n"
+    "  --auth METHOD              USER, APOP, PLAIN, LOGIN, CRAM-MD5, XOAUTH2,\n"
+    "                             OAUTHBEARER (default: the strongest in common)\n"
+    "  --allow-plaintext-auth     allow logging in without encryption\n"
+    "  --ca-file FILE             trust the CAs in FILE (default: system store)\n"
+    "  --crl-file FILE            check revocation against the CRLs in FILE\n"
+    "  --ignore-cert LIST         accept certificate faults: invalid, name,\n"
+    "                             expired, revocation, all\n"
+    "  --timeout SECONDS          wait for each reply (default: 120)\n"
+    "  --connect-timeout SECONDS  wait for the connection (default: the timeout)\n"
+    "  --account NAME             the [account NAME] of the config file\n"
+    "  --config FILE              the config file\n"
+    "  -v, --verbose              trace the POP3 dialogue on standard error\n"
+    "                             (passwords masked)\n";
+
+static const char mail_exit_codes[] =
+    "Exit status (sysexits.h):\n"
+    "  0   done\n"
+    "  64  usage error (also --protocol imap: not supported yet)\n"
+    "  69  refused for good: -ERR [SYS/PERM], no STLS, certificate not accepted,\n"
+    "      no common login method, no UIDL with --unseen\n"
+    "  73  the destination cannot be created or opened (names the path)\n"
+    "  74  writing to the destination failed, e.g. a full disk (names the path);\n"
+    "      the messages of the failed batch stay on the server\n"
+    "  75  temporary failure, try again later: connection refused or dropped\n"
+    "      (even mid-message), timeout, mailbox in use; what was saved before\n"
+    "      stays saved, and nothing unsaved is deleted\n"
+    "  76  the server's answer does not follow the protocol, TLS failure\n"
+    "  77  login refused (wrong password), or refused without encryption\n"
+    "  78  configuration file error, or a failing --password-command\n";
+
+void cli_help_list(FILE *out)
+{
+    fprintf(out,
+            "Usage: envoi list [OPTIONS]\n"
+            "\n"
+            "Show the messages on a POP3 server, one line each: number, UIDL, size,\n"
+            "date (UTC), From and Subject (tab separated), read from each message's\n"
+            "header (TOP n 0, pipelined). Nothing is changed on the server.\n"
+            "\n"
+            "%s"
+            "  --json                     one JSON object per message: number, uidl,\n"
+            "                             size, from, subject, date, message_id\n"
+            "  -h, --help                 show this help\n"
+            "\n"
+            "Examples:\n"
+            "  envoi list --server pop.example.org --security tls --user me \\\n"
+            "             --password-file ~/.pop-pass\n"
+            "  envoi list --account work --json | jq -r .subject\n"
+            "\n"
+            "%s",
+            server_options, mail_exit_codes);
+}
+
+void cli_help_fetch(FILE *out)
+{
+    fprintf(out,
+            "Usage: envoi fetch [OPTIONS] --maildir DIR | --mbox FILE | --store DB | --json\n"
+            "\n"
+            "Retrieve the messages of a POP3 server (pipelined) and save them. Messages\n"
+            "are saved in batches (%d messages or %u MiB), each made durable with one\n"
+            "sync; only then are they marked seen and, with --delete, deleted on the\n"
+            "server. A message is never deleted that was not saved for good.\n"
+            "\n"
+            "%s"
+            "\n"
+            "Destination (one):\n"
+            "  --maildir DIR              a maildir (created when missing): tmp/, then new/\n"
+            "  --mbox FILE                append to an mbox file (mboxrd, locked)\n"
+            "  --store DB                 the SQLite mail store (see envoi store)\n"
+            "  --json                     print each message as envoi parse --json does\n"
+            "\n"
+            "Selection:\n"
+            "  --unseen                   only messages not fetched before (by UIDL)\n"
+            "  --seen-file FILE           where fetched UIDLs are remembered (default:\n"
+            "                             $XDG_STATE_HOME/envoi/seen/ACCOUNT, else\n"
+            "                             ~/.local/state/envoi/seen/ACCOUNT, ACCOUNT being\n"
+            "                             the account name or USER@HOST:PORT)\n"
+            "  --limit N                  at most N messages, oldest first\n"
+            "  --headers-only             the header block only (TOP n 0)\n"
+            "  --delete                   delete the saved messages from the server\n"
+            "  -h, --help                 show this help\n"
+            "\n"
+            "A progress line (count, size, rate) is shown when standard error is a\n"
+            "terminal.\n"
+            "\n"
+            "Examples:\n"
+            "  envoi fetch --account home --maildir ~/Mail/inbox --unseen\n"
+            "  envoi fetch --server pop.example.org --security tls --user me \\\n"
+            "              --password-command 'pass show pop' --store ~/mail.db --delete\n"
+            "  envoi fetch --account home --json --limit 10 | jq .subject\n"
+            "\n"
+            "%s",
+            CLI_FETCH_BATCH_MESSAGES, CLI_FETCH_BATCH_BYTES >> 20, server_options, mail_exit_codes);
+}
+
+void cli_help_store(FILE *out)
+{
+    fputs("Usage: envoi store search QUERY --store DB [--json] [--limit N] [--literal]\n"
+          "       envoi store show ID --store DB [--raw | --json]\n"
+          "\n"
+          "Read the mail store that envoi fetch --store fills (SQLite).\n"
+          "\n"
+          "search  full-text search over subject, addresses and text; one line per\n"
+          "        message (id, date, from, subject), newest first. QUERY is FTS5\n"
+          "        syntax: words (all must occur), \"a phrase\", OR, NOT, prefix*,\n"
+          "        subject:word, addresses:word, body:word.\n"
+          "show    one message: its fields and attachments; --raw prints its source\n"
+          "        exactly as fetched, --json as envoi parse --json does.\n"
+          "\n"
+          "Options:\n"
+          "  --store DB       the database (required)\n"
+          "  --json           JSON Lines output\n"
+          "  --limit N        at most N results\n"
+          "  --literal        QUERY is plain text: operators and quotes match as words\n"
+          "  --raw            (show) the raw message source\n"
+          "  -h, --help       show this help\n"
+          "\n"
+          "Examples:\n"
+          "  envoi store search invoice --store ~/mail.db\n"
+          "  envoi store search 'subject:report AND addresses:alice' --store ~/mail.db --json\n"
+          "  envoi store show 42 --store ~/mail.db --raw > message.eml\n"
+          "\n"
+          "Exit status: 0 done (also when nothing matched), 64 usage error or a bad\n"
+          "query, 66 no such database or message, 70 internal error.\n",
           out);
 }
 

@@ -8,6 +8,9 @@ void cli_help_main(FILE *out);
 void cli_help_send(FILE *out);
 void cli_help_parse(FILE *out);
 void cli_help_extract(FILE *out);
+void cli_help_list(FILE *out);
+void cli_help_fetch(FILE *out);
+void cli_help_store(FILE *out);
 /* "Try 'envoi [COMMAND ]--help'." after a usage error. */
 void cli_help_hint(FILE *out, const char *command);
 

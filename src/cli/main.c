@@ -5,10 +5,13 @@
 #include <sysexits.h>
 
 #include "cli/extract.h"
+#include "cli/fetch.h"
 #include "cli/help.h"
+#include "cli/list.h"
 #include "cli/parse.h"
 #include "cli/report.h"
 #include "cli/send.h"
+#include "cli/store_cmd.h"
 #include "envoi.h"
 
 static int show_help(int argc, char **argv)
@@ -27,6 +30,18 @@ static int show_help(int argc, char **argv)
     }
     if (strcmp(argv[1], "extract") == 0) {
         cli_help_extract(stdout);
+        return EX_OK;
+    }
+    if (strcmp(argv[1], "list") == 0) {
+        cli_help_list(stdout);
+        return EX_OK;
+    }
+    if (strcmp(argv[1], "fetch") == 0) {
+        cli_help_fetch(stdout);
+        return EX_OK;
+    }
+    if (strcmp(argv[1], "store") == 0) {
+        cli_help_store(stdout);
         return EX_OK;
     }
     cli_report(stderr, "help", "no command '%s'", argv[1]);
@@ -60,6 +75,12 @@ int main(int argc, char **argv)
         return cli_parse_main(argc - 1, argv + 1, stdout, stderr);
     if (strcmp(command, "extract") == 0)
         return cli_extract_main(argc - 1, argv + 1, stdout, stderr);
+    if (strcmp(command, "list") == 0)
+        return cli_list_main(argc - 1, argv + 1, stdout, stderr);
+    if (strcmp(command, "fetch") == 0)
+        return cli_fetch_main(argc - 1, argv + 1, stdout, stderr);
+    if (strcmp(command, "store") == 0)
+        return cli_store_main(argc - 1, argv + 1, stdout, stderr);
     if (command[0] == '-')
         cli_report(stderr, NULL, "unknown option '%s'", command);
     else

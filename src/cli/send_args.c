@@ -599,6 +599,52 @@ int cli_send_args_parse(cli_send_args *a, int argc, char **argv, envoi_buf *why)
     return check_combinations(a, why);
 }
 
+int cli_server_option_apply(cli_send_args *a, const char *name, const char *value, envoi_buf *why)
+{
+    static const int server_ids[] = {
+        OPT_SERVER,
+        OPT_PORT,
+        OPT_SECURITY,
+        OPT_USER,
+        OPT_PASSWORD_FILE,
+        OPT_PASSWORD_COMMAND,
+        OPT_OAUTH_TOKEN_COMMAND,
+        OPT_AUTH,
+        OPT_CA_FILE,
+        OPT_CRL_FILE,
+        OPT_IGNORE_CERT,
+        OPT_TIMEOUT,
+        OPT_CONNECT_TIMEOUT,
+        OPT_ALLOW_PLAINTEXT_AUTH,
+        OPT_ACCOUNT,
+        OPT_CONFIG,
+    };
+    for (size_t i = 0; i < sizeof server_ids / sizeof server_ids[0]; i++)
+        if (strcmp(option_name(server_ids[i]), name) == 0)
+            return apply_option(a, server_ids[i], value, why);
+    return usage(why, "unknown option '--%s'", name);
+}
+
+void cli_server_args_init(cli_send_args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->security = -1;
+    a->ignore_cert = -1;
+    a->timeout_ms = -1;
+    a->connect_timeout_ms = -1;
+    a->priority = -1;
+    a->sensitivity = -1;
+}
+
+int cli_server_args_check(const cli_send_args *a, envoi_buf *why)
+{
+    if (a->password_file && a->password_command)
+        return usage(why, "%s", "--password-file and --password-command are exclusive");
+    if (a->oauth_token_command && (a->password_file || a->password_command))
+        return usage(why, "%s", "--oauth-token-command replaces the password options");
+    return 0;
+}
+
 void cli_send_args_free(cli_send_args *a)
 {
     strlist_free(&a->to);

@@ -86,6 +86,18 @@ typedef struct cli_send_args {
 int cli_send_args_parse(cli_send_args *a, int argc, char **argv, envoi_buf *why);
 void cli_send_args_free(cli_send_args *a);
 
+/* The server options shared with "envoi list" and "envoi fetch" (server,
+ * port, security, user, password-file, password-command,
+ * oauth-token-command, auth, ca-file, crl-file, ignore-cert, timeout,
+ * connect-timeout, allow-plaintext-auth, account, config): apply the long
+ * option name (without "--") with its value (NULL for a flag), checked as
+ * "envoi send" checks it. Returns 0, CLI_USAGE or ENVOI_ENOMEM. */
+int cli_server_option_apply(cli_send_args *a, const char *name, const char *value, envoi_buf *why);
+/* Zero a and mark every number and word "not given", as before parsing. */
+void cli_server_args_init(cli_send_args *a);
+/* Server options that exclude each other. 0 or CLI_USAGE. */
+int cli_server_args_check(const cli_send_args *a, envoi_buf *why);
+
 /* Split "a@x, \"Doe, J\" <j@x>" at the commas outside quotes, angle
  * brackets and parentheses, appending each trimmed address. Returns 0, CLI_USAGE
  * when an address is empty, or ENVOI_ENOMEM. */

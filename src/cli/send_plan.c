@@ -73,21 +73,23 @@ static void choose_secret(cli_send_plan *p, const cli_send_args *a, const envoi_
     }
 }
 
-static void apply_default_security(cli_send_plan *p, int chosen)
+static const cli_default_ports smtp_ports = {25, 587, 465};
+
+static void apply_default_security(cli_send_plan *p, int chosen, const cli_default_ports *ports)
 {
     bool login = p->user != NULL;
     if (chosen >= 0)
         p->security = (envoi_security)chosen;
-    else if (p->port == 465)
+    else if (p->port == ports->tls)
         p->security = ENVOI_SECURITY_TLS;
     else if (login)
         p->security = ENVOI_SECURITY_STARTTLS;
     else
         p->security = ENVOI_SECURITY_NONE;
     if (p->host && p->port == 0)
-        p->port = p->security == ENVOI_SECURITY_TLS                 ? 465
-                  : p->security == ENVOI_SECURITY_STARTTLS && login ? 587
-                                                                    : 25;
+        p->port = p->security == ENVOI_SECURITY_TLS                 ? ports->tls
+                  : p->security == ENVOI_SECURITY_STARTTLS && login ? ports->starttls
+                                                                    : ports->plain;
 }
 
 static int make_label(cli_send_plan *p)
@@ -125,8 +127,8 @@ static int check_message(const cli_send_plan *p, const cli_send_args *a, envoi_b
     return 0;
 }
 
-int cli_send_plan_make(cli_send_plan *p, const cli_send_args *a, const envoi_account *acc_in,
-                       const char *env_password, envoi_buf *why)
+int cli_server_plan_make(cli_send_plan *p, const cli_send_args *a, const envoi_account *acc_in,
+                         const char *env_password, const cli_default_ports *ports, envoi_buf *why)
 {
     memset(p, 0, sizeof *p);
     envoi_account none = {
@@ -140,7 +142,7 @@ int cli_send_plan_make(cli_send_plan *p, const cli_send_args *a, const envoi_acc
     /* ENVOI_PASSWORD alone, without a user, is not a login. */
     if (!p->user && p->secret_kind == CLI_SECRET_ENV)
         p->secret_kind = CLI_SECRET_NONE;
-    apply_default_security(p, pick_int(a->security, acc->security));
+    apply_default_security(p, pick_int(a->security, acc->security), ports);
     p->auth = pick(a->auth, acc->auth);
     p->ca_file = pick(a->ca_file, acc->ca_file);
     p->crl_file = pick(a->crl_file, acc->crl_file);
@@ -154,9 +156,14 @@ int cli_send_plan_make(cli_send_plan *p, const cli_send_args *a, const envoi_acc
     p->recipient_count = a->to.count + a->cc.count + a->bcc.count;
     if ((rc = make_label(p)) < 0)
         return rc;
-    if ((rc = check_login(p, why)) != 0)
-        return rc;
-    return check_message(p, a, why);
+    return check_login(p, why);
+}
+
+int cli_send_plan_make(cli_send_plan *p, const cli_send_args *a, const envoi_account *acc,
+                       const char *env_password, envoi_buf *why)
+{
+    int rc = cli_server_plan_make(p, a, acc, env_password, &smtp_ports, why);
+    return rc != 0 ? rc : check_message(p, a, why);
 }
 
 void cli_send_plan_free(cli_send_plan *p)

@@ -38,6 +38,18 @@ typedef struct cli_send_plan {
     size_t recipient_count; /* --to, --cc, --bcc together */
 } cli_send_plan;
 
+/* Default ports of a protocol: without TLS, with STARTTLS and a login
+ * (SMTP submission), with implicit TLS (whose port also implies TLS). */
+typedef struct cli_default_ports {
+    unsigned plain, starttls, tls;
+} cli_default_ports;
+
+/* The server part of the merge, shared by "envoi list" and "envoi fetch":
+ * server, login, security and TLS settings, without the message checks.
+ * Returns 0, CLI_USAGE with the reason in why, or ENVOI_ENOMEM. */
+int cli_server_plan_make(cli_send_plan *p, const cli_send_args *args, const envoi_account *acc,
+                         const char *env_password, const cli_default_ports *ports, envoi_buf *why);
+
 /* Merge args over acc (acc may be NULL). env_password is the value of
  * ENVOI_PASSWORD or NULL. Returns 0, CLI_USAGE with the reason in why,
  * or ENVOI_ENOMEM. Free with cli_send_plan_free even after a failure. */

@@ -221,6 +221,11 @@ int store_maildir_begin(store_maildir *m, envoi_error *err)
     return rc;
 }
 
+void store_maildir_cancel(store_maildir *m)
+{
+    drop_current(m);
+}
+
 int store_maildir_write(store_maildir *m, const void *data, size_t len, envoi_error *err)
 {
     if (m->fd < 0)

@@ -54,6 +54,9 @@ void store_maildir_set_write_fn(store_maildir *m,
 int store_maildir_begin(store_maildir *m, envoi_error *err);
 int store_maildir_write(store_maildir *m, const void *data, size_t len, envoi_error *err);
 int store_maildir_end(store_maildir *m, envoi_error *err);
+/* Drop the message being written (begun, not ended): its file is removed
+ * and the batch keeps what it had. Nothing happens when none is open. */
+void store_maildir_cancel(store_maildir *m);
 /* begin + write + end. */
 int store_maildir_add(store_maildir *m, const void *data, size_t len, envoi_error *err);
 /* How many messages the open batch holds. */

@@ -1,0 +1,43 @@
+/* The options of "envoi list" and "envoi fetch": the server options shared
+ * with "envoi send", the protocol, and where fetched messages go. */
+#ifndef ENVOI_CLI_MAIL_ARGS_H
+#define ENVOI_CLI_MAIL_ARGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cli/send_args.h"
+#include "util/buf.h"
+
+/* Where "envoi fetch" puts the messages. */
+typedef enum cli_fetch_dest {
+    CLI_DEST_NONE = 0,
+    CLI_DEST_MAILDIR,
+    CLI_DEST_MBOX,
+    CLI_DEST_STORE,
+    CLI_DEST_JSON,
+} cli_fetch_dest;
+
+typedef struct cli_mail_args {
+    cli_send_args server; /* only the server options are used */
+    const char *protocol; /* "pop3" (default) */
+    bool json;
+    bool verbose;
+    bool help;
+    /* fetch only */
+    cli_fetch_dest dest;
+    const char *dest_path; /* the maildir, mbox file or database */
+    bool delete_after;
+    bool unseen;
+    bool headers_only;
+    size_t limit; /* 0: no limit */
+    const char *seen_file;
+} cli_mail_args;
+
+/* Parse argv[1..argc-1] (argv[0] is "list" or "fetch"; fetch takes the
+ * destination options too). Returns 0, CLI_USAGE with the reason in why,
+ * or ENVOI_ENOMEM. Free with cli_mail_args_free. */
+int cli_mail_args_parse(cli_mail_args *a, bool fetch, int argc, char **argv, envoi_buf *why);
+void cli_mail_args_free(cli_mail_args *a);
+
+#endif

@@ -1,0 +1,216 @@
+/* Opening the POP3 session of "envoi list" / "envoi fetch" from the options
+ * and the config account, and reporting its failures. */
+#include "cli/mail_session.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/exit_codes.h"
+#include "cli/help.h"
+#include "cli/report.h"
+#include "cli/secret_source.h"
+#include "util/err.h"
+
+static const cli_default_ports pop3_ports = {110, 110, 995};
+
+static int usage_error(cli_mail_session *m, const char *why)
+{
+    cli_report(m->errout, m->command, "%s", why);
+    cli_help_hint(m->errout, m->command);
+    return EX_USAGE;
+}
+
+int cli_mail_session_fail(cli_mail_session *m)
+{
+    envoi_buf line = ENVOI_BUF_INIT;
+    const char *server = m->pop3 ? m->plan.label : NULL;
+    if (cli_describe_error(&line, &m->err, server) < 0)
+        envoi_buf_clear(&line);
+    cli_report(m->errout, m->command, "%s", line.data ? line.data : envoi_strerror(m->err.code));
+    envoi_buf_free(&line);
+    return cli_exit_for_error(&m->err);
+}
+
+int cli_mail_session_fail_pop3(cli_mail_session *m)
+{
+    m->err = *envoi_pop3_error(m->pop3);
+    return cli_mail_session_fail(m);
+}
+
+static int load_config(cli_mail_session *m, const cli_mail_args *a)
+{
+    envoi_buf found = ENVOI_BUF_INIT;
+    const char *path = a->server.config;
+    if (!path) {
+        int rc = envoi_config_default_path(&found);
+        if (rc < 0) {
+            envoi_buf_free(&found);
+            envoi_err_set(&m->err, rc, "out of memory");
+            return cli_mail_session_fail(m);
+        }
+        path = rc == 1 ? found.data : NULL;
+    }
+    if (!path) {
+        envoi_buf_free(&found);
+        if (!a->server.account)
+            return 0;
+        envoi_err_set(&m->err, ENVOI_ECONFIG,
+                      "--account %s: no config file ($XDG_CONFIG_HOME/envoi/config, "
+                      "~/.config/envoi/config or /etc/envoi/config)",
+                      a->server.account);
+        return cli_mail_session_fail(m);
+    }
+    int rc = envoi_config_load(&m->cfg, path, &m->err);
+    envoi_buf_free(&found);
+    if (rc == ENVOI_EFILE)
+        m->err.code = ENVOI_ECONFIG;
+    if (rc < 0)
+        return cli_mail_session_fail(m);
+    const envoi_config_section *section;
+    if (envoi_account_select(m->cfg, a->server.account, &section, &m->err) < 0)
+        return cli_mail_session_fail(m);
+    if (section) {
+        if (envoi_account_read(m->cfg, section, &m->acc, &m->err) < 0)
+            return cli_mail_session_fail(m);
+        m->have_account = true;
+    }
+    return 0;
+}
+
+static int make_plan(cli_mail_session *m, const cli_mail_args *a)
+{
+    envoi_buf why = ENVOI_BUF_INIT;
+    int rc = cli_server_plan_make(&m->plan, &a->server, m->have_account ? &m->acc : NULL,
+                                  getenv("ENVOI_PASSWORD"), &pop3_ports, &why);
+    if (rc == 0 && !m->plan.host)
+        rc = envoi_buf_append_str(&why, "no server: give --server (or --account with a "
+                                        "config file)") < 0
+                 ? ENVOI_ENOMEM
+                 : CLI_USAGE;
+    int status = 0;
+    if (rc == CLI_USAGE)
+        status = usage_error(m, why.data ? why.data : "bad arguments");
+    else if (rc < 0)
+        status = EX_OSERR;
+    envoi_buf_free(&why);
+    return status;
+}
+
+static int hand_secret(cli_mail_session *m)
+{
+    const cli_send_plan *p = &m->plan;
+    envoi_buf secret = ENVOI_BUF_INIT;
+    bool loose = false;
+    int rc = 0;
+    switch (p->secret_kind) {
+    case CLI_SECRET_NONE:
+        return 0;
+    case CLI_SECRET_FILE:
+        rc = cli_secret_from_file(p->secret_source, &secret, &loose, &m->err);
+        if (loose)
+            cli_report(m->errout, m->command,
+                       "warning: password file %s can be read by others (chmod 600 %s)",
+                       p->secret_source, p->secret_source);
+        break;
+    case CLI_SECRET_COMMAND:
+    case CLI_SECRET_OAUTH:
+        rc = cli_secret_from_command(p->secret_source, &secret, &m->err);
+        break;
+    case CLI_SECRET_ENV:
+        if (envoi_buf_append_str(&secret, p->secret_source) < 0)
+            rc = envoi_err_set(&m->err, ENVOI_ENOMEM, "out of memory");
+        break;
+    }
+    if (rc == 0) {
+        rc = p->secret_kind == CLI_SECRET_OAUTH
+                 ? envoi_pop3_set_oauth_token(m->pop3, p->user, secret.data)
+                 : envoi_pop3_set_login(m->pop3, p->user, secret.data);
+        if (rc < 0)
+            envoi_err_set(&m->err, rc, "--user %s: %s", p->user, envoi_strerror(rc));
+    }
+    envoi_buf_wipe_free(&secret);
+    return rc;
+}
+
+static int check_setting(cli_mail_session *m, int rc, const char *option, const char *value)
+{
+    if (rc < 0)
+        envoi_err_set(&m->err, rc, "%s %s: %s", option, value ? value : "", envoi_strerror(rc));
+    return rc;
+}
+
+static void trace_line(void *ctx, bool sent, const char *line)
+{
+    size_t len = strcspn(line, "\r\n");
+    fprintf(ctx, "%s %.*s\n", sent ? ">" : "<", (int)len, line);
+}
+
+static int configure(cli_mail_session *m, const cli_mail_args *a)
+{
+    const cli_send_plan *p = &m->plan;
+    envoi_pop3 *s = m->pop3;
+    int connect_ms = p->connect_timeout_ms >= 0 ? p->connect_timeout_ms : p->timeout_ms;
+    int rc = check_setting(m, envoi_pop3_set_server(s, p->host, p->port), "--server", p->label);
+    if (rc == 0)
+        rc = check_setting(m, envoi_pop3_set_security(s, p->security), "--security", NULL);
+    if (rc == 0 && p->timeout_ms >= 0)
+        rc = check_setting(m, envoi_pop3_set_timeout(s, p->timeout_ms), "--timeout", NULL);
+    if (rc == 0 && connect_ms >= 0)
+        rc = check_setting(m, envoi_pop3_set_connect_timeout(s, connect_ms), "--connect-timeout",
+                           NULL);
+    if (rc == 0 && p->ca_file)
+        rc = check_setting(m, envoi_pop3_set_ca_file(s, p->ca_file), "--ca-file", p->ca_file);
+    if (rc == 0 && p->crl_file)
+        rc = check_setting(m, envoi_pop3_set_crl_file(s, p->crl_file), "--crl-file", p->crl_file);
+    if (rc == 0 && p->ignore_cert)
+        rc = check_setting(m, envoi_pop3_set_ignore_cert(s, p->ignore_cert), "--ignore-cert", NULL);
+    if (rc == 0 && p->auth)
+        rc = check_setting(m, envoi_pop3_set_auth_mechanism(s, p->auth), "--auth", p->auth);
+    if (rc == 0 && a->server.allow_plaintext_auth)
+        rc = check_setting(m, envoi_pop3_set_allow_plaintext_auth(s, true),
+                           "--allow-plaintext-auth", NULL);
+    if (rc == 0 && a->verbose)
+        rc = check_setting(m, envoi_pop3_set_trace(s, trace_line, m->errout), "--verbose", NULL);
+    return rc;
+}
+
+int cli_mail_session_open(cli_mail_session *m, const cli_mail_args *a)
+{
+    if (strcmp(a->protocol, "pop3") != 0)
+        return usage_error(m, "--protocol imap is not supported yet: only pop3 is");
+    int status = load_config(m, a);
+    if (status == 0)
+        status = make_plan(m, a);
+    if (status != 0)
+        return status;
+    if (!(m->pop3 = envoi_pop3_new()))
+        return EX_OSERR;
+    int rc = configure(m, a);
+    if (rc == ENVOI_EINVAL) {
+        envoi_pop3_free(m->pop3);
+        m->pop3 = NULL;
+        return usage_error(m, m->err.text);
+    }
+    if (rc == 0)
+        rc = hand_secret(m);
+    if (rc < 0) {
+        envoi_pop3_free(m->pop3); /* not connected yet: name no server */
+        m->pop3 = NULL;
+        return cli_mail_session_fail(m);
+    }
+    return 0;
+}
+
+const char *cli_mail_session_account(const cli_mail_session *m)
+{
+    return m->have_account ? m->acc.name : NULL;
+}
+
+void cli_mail_session_close(cli_mail_session *m)
+{
+    envoi_pop3_free(m->pop3);
+    m->pop3 = NULL;
+    cli_send_plan_free(&m->plan);
+    envoi_config_free(m->cfg);
+    m->cfg = NULL;
+}

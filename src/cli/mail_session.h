@@ -1,0 +1,38 @@
+/* The POP3 session of "envoi list" and "envoi fetch": the config account
+ * merged under the options, the password read and handed over, errors
+ * reported as "envoi: COMMAND: ..." with their exit status. */
+#ifndef ENVOI_CLI_MAIL_SESSION_H
+#define ENVOI_CLI_MAIL_SESSION_H
+
+#include <stdio.h>
+
+#include "cli/account.h"
+#include "cli/config.h"
+#include "cli/mail_args.h"
+#include "cli/send_plan.h"
+#include "envoi/pop3.h"
+
+typedef struct cli_mail_session {
+    const char *command; /* "list" or "fetch" */
+    envoi_config *cfg;
+    envoi_account acc;
+    bool have_account;
+    cli_send_plan plan;
+    envoi_pop3 *pop3;
+    envoi_error err;
+    FILE *errout;
+} cli_mail_session;
+
+/* Load the config, merge, check the protocol, make the session (not yet
+ * connected). Returns 0 or the exit status, the failure reported. */
+int cli_mail_session_open(cli_mail_session *m, const cli_mail_args *a);
+/* Report m->err (naming the server) and return its exit status. */
+int cli_mail_session_fail(cli_mail_session *m);
+/* Report the session's error (envoi_pop3_error) and return its status. */
+int cli_mail_session_fail_pop3(cli_mail_session *m);
+/* The account name when one applies, else NULL. */
+const char *cli_mail_session_account(const cli_mail_session *m);
+/* Free the session (without QUIT), the plan and the config. */
+void cli_mail_session_close(cli_mail_session *m);
+
+#endif
