@@ -266,8 +266,7 @@ __attribute__((target("avx2"))) static unsigned decode32_avx2(const unsigned cha
  * time while at least 32 remain, stepping over CRLF or LF between groups;
  * stops at anything else (or a group it cuts short). Returns bytes written. */
 __attribute__((target("avx2"))) static size_t run_avx2(const unsigned char **pp,
-                                                       const unsigned char *end,
-                                                       unsigned char *out)
+                                                       const unsigned char *end, unsigned char *out)
 {
     const unsigned char *p = *pp;
     size_t w = 0;
