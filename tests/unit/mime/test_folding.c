@@ -135,8 +135,8 @@ static void non_ascii_subjects_round_trip_with_whole_characters(void **state)
         "日本語のテキストがとても長い件名になりますように日本語のテキストがとて"
         "も長い件名になりますように日本語のテキスト");
     check_subject_round_trip("emoji "
-                             "😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰😘😗😙😚😋😛😝😜🤪🤨🧐🤓😎🥸"
-                             "🤩"
+                             "😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰"
+                             "😘😗😙😚😋😛😝😜🤪🤨🧐🤓😎🥸🤩"
                              "🥳 "
                              "end");
     check_subject_round_trip("mixed ascii words and ünïcödé words, then =?utf-8?q?fake?= text");
