@@ -134,11 +134,14 @@ static void non_ascii_subjects_round_trip_with_whole_characters(void **state)
     check_subject_round_trip(
         "日本語のテキストがとても長い件名になりますように日本語のテキストがとて"
         "も長い件名になりますように日本語のテキスト");
+    /* clang-format is not stable on literals of wide emoji */
+    // clang-format off
     check_subject_round_trip("emoji "
                              "😀😃😄😁😆😅😂🤣🥲☺️😊😇🙂🙃😉😌😍🥰"
                              "😘😗😙😚😋😛😝😜🤪🤨🧐🤓😎🥸🤩"
                              "🥳 "
                              "end");
+    // clang-format on
     check_subject_round_trip("mixed ascii words and ünïcödé words, then =?utf-8?q?fake?= text");
     check_subject_round_trip("spacing  kept\tas   given");
     check_subject_round_trip("control\x01 character");
