@@ -99,28 +99,11 @@ static int make_plan(cli_mail_session *m, const cli_mail_args *a)
 static int hand_secret(cli_mail_session *m)
 {
     const cli_send_plan *p = &m->plan;
-    envoi_buf secret = ENVOI_BUF_INIT;
-    bool loose = false;
-    int rc = 0;
-    switch (p->secret_kind) {
-    case CLI_SECRET_NONE:
+    if (p->secret_kind == CLI_SECRET_NONE)
         return 0;
-    case CLI_SECRET_FILE:
-        rc = cli_secret_from_file(p->secret_source, &secret, &loose, &m->err);
-        if (loose)
-            cli_report(m->errout, m->command,
-                       "warning: password file %s can be read by others (chmod 600 %s)",
-                       p->secret_source, p->secret_source);
-        break;
-    case CLI_SECRET_COMMAND:
-    case CLI_SECRET_OAUTH:
-        rc = cli_secret_from_command(p->secret_source, &secret, &m->err);
-        break;
-    case CLI_SECRET_ENV:
-        if (envoi_buf_append_str(&secret, p->secret_source) < 0)
-            rc = envoi_err_set(&m->err, ENVOI_ENOMEM, "out of memory");
-        break;
-    }
+    envoi_buf secret = ENVOI_BUF_INIT;
+    int rc =
+        cli_secret_read(p->secret_kind, p->secret_source, m->errout, m->command, &secret, &m->err);
     if (rc == 0) {
         rc = p->secret_kind == CLI_SECRET_OAUTH
                  ? envoi_pop3_set_oauth_token(m->pop3, p->user, secret.data)

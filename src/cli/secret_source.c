@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "cli/report.h"
 #include "util/err.h"
 #include "util/secret.h"
 
@@ -98,4 +99,31 @@ int cli_secret_from_command(const char *command, envoi_buf *out, envoi_error *er
         return envoi_err_set(err, ENVOI_ECONFIG, "command '%s': output could not be read", command);
     keep_first_line(out);
     return ensure_string(out, err);
+}
+
+int cli_secret_read(cli_secret_kind kind, const char *source, FILE *errout, const char *command,
+                    envoi_buf *out, envoi_error *err)
+{
+    bool loose = false;
+    int rc = 0;
+    switch (kind) {
+    case CLI_SECRET_NONE:
+        break;
+    case CLI_SECRET_FILE:
+        rc = cli_secret_from_file(source, out, &loose, err);
+        if (loose)
+            cli_report(errout, command,
+                       "warning: password file %s can be read by others (chmod 600 %s)", source,
+                       source);
+        break;
+    case CLI_SECRET_COMMAND:
+    case CLI_SECRET_OAUTH:
+        rc = cli_secret_from_command(source, out, err);
+        break;
+    case CLI_SECRET_ENV:
+        if (envoi_buf_append_str(out, source) < 0)
+            rc = envoi_err_set(err, ENVOI_ENOMEM, "out of memory");
+        break;
+    }
+    return rc;
 }

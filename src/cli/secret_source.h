@@ -4,8 +4,10 @@
 #define ENVOI_CLI_SECRET_SOURCE_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "envoi/error.h"
+#include "cli/send_plan.h"
 #include "util/buf.h"
 
 /* The first line of path, line end stripped, into out. *others_can_read is
@@ -17,5 +19,10 @@ int cli_secret_from_file(const char *path, envoi_buf *out, bool *others_can_read
  * status (err names the command and its status, never its output), or
  * ENVOI_ENOMEM. */
 int cli_secret_from_command(const char *command, envoi_buf *out, envoi_error *err);
+/* The secret of a plan's kind and source into out (nothing for
+ * CLI_SECRET_NONE); a password file others can read gets a warning on errout
+ * under the command's name. Returns 0 or the code of the failure in err. */
+int cli_secret_read(cli_secret_kind kind, const char *source, FILE *errout, const char *command,
+                    envoi_buf *out, envoi_error *err);
 
 #endif

@@ -169,28 +169,10 @@ static void trace_line(void *ctx, bool sent, const char *line)
 static int hand_secret(send_run *r)
 {
     const cli_send_plan *p = &r->plan;
-    envoi_buf secret = ENVOI_BUF_INIT;
-    bool loose = false;
-    int rc = 0;
-    switch (p->secret_kind) {
-    case CLI_SECRET_NONE:
+    if (p->secret_kind == CLI_SECRET_NONE)
         return 0;
-    case CLI_SECRET_FILE:
-        rc = cli_secret_from_file(p->secret_source, &secret, &loose, &r->err);
-        if (loose)
-            cli_report(r->errout, "send",
-                       "warning: password file %s can be read by others (chmod 600 %s)",
-                       p->secret_source, p->secret_source);
-        break;
-    case CLI_SECRET_COMMAND:
-    case CLI_SECRET_OAUTH:
-        rc = cli_secret_from_command(p->secret_source, &secret, &r->err);
-        break;
-    case CLI_SECRET_ENV:
-        if (envoi_buf_append_str(&secret, p->secret_source) < 0)
-            rc = envoi_err_set(&r->err, ENVOI_ENOMEM, "out of memory");
-        break;
-    }
+    envoi_buf secret = ENVOI_BUF_INIT;
+    int rc = cli_secret_read(p->secret_kind, p->secret_source, r->errout, "send", &secret, &r->err);
     if (rc == 0) {
         rc = p->secret_kind == CLI_SECRET_OAUTH
                  ? envoi_smtp_set_oauth_token(r->smtp, p->user, secret.data)
