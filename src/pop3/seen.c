@@ -127,18 +127,6 @@ int envoi_pop3_set_seen_file(envoi_pop3 *s, const char *path)
     return rc;
 }
 
-/* Kept on save: UIDLs still on the server, or all when the maildrop was not
- * listed in this session. */
-static bool still_there(const envoi_pop3 *s, const char *uidl)
-{
-    if (!s->listed)
-        return true;
-    for (size_t i = 0; i < s->nentries; i++)
-        if (!strcmp(s->entries[i].uidl, uidl))
-            return true;
-    return false;
-}
-
 static int write_all(int fd, const char *p, size_t n)
 {
     while (n) {
@@ -167,16 +155,51 @@ static int sync_dir(const char *path)
     return rc;
 }
 
+static int compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The server's UIDLs, sorted; NULL when the maildrop was not listed in this
+ * session (or has no UIDLs): then every seen UIDL is kept. */
+static const char **sorted_server_uidls(const envoi_pop3 *s, bool *failed)
+{
+    *failed = false;
+    if (!s->listed || s->nentries == 0 || !*s->entries[0].uidl)
+        return NULL;
+    const char **uidls = malloc(s->nentries * sizeof *uidls);
+    if (!uidls) {
+        *failed = true;
+        return NULL;
+    }
+    for (size_t i = 0; i < s->nentries; i++)
+        uidls[i] = s->entries[i].uidl;
+    qsort(uidls, s->nentries, sizeof *uidls, compare_strings);
+    return uidls;
+}
+
+/* The file's text: the seen UIDLs still on the server (both lists sorted,
+ * walked together), or all of them when the server was not listed. */
 static int build(const envoi_pop3 *s, envoi_buf *out)
 {
-    bool pruning = s->listed && s->nentries > 0 && *s->entries[0].uidl;
-    for (size_t i = 0; i < s->nseen; i++) {
-        if (pruning && !still_there(s, s->seen[i]))
-            continue;
+    bool failed;
+    const char **server = sorted_server_uidls(s, &failed);
+    if (failed)
+        return ENVOI_ENOMEM;
+    size_t j = 0;
+    int rc = 0;
+    for (size_t i = 0; i < s->nseen && rc == 0; i++) {
+        if (server) {
+            while (j < s->nentries && strcmp(server[j], s->seen[i]) < 0)
+                j++;
+            if (j == s->nentries || strcmp(server[j], s->seen[i]) != 0)
+                continue;
+        }
         if (envoi_buf_append_str(out, s->seen[i]) < 0 || envoi_buf_append_char(out, '\n') < 0)
-            return ENVOI_ENOMEM;
+            rc = ENVOI_ENOMEM;
     }
-    return 0;
+    free(server);
+    return rc;
 }
 
 int envoi_pop3_save_seen(envoi_pop3 *s)

@@ -518,12 +518,13 @@ static void unseen_filter_follows_a_changing_uidl_list(void **state)
     assert_int_equal(envoi_pop3_quit(s), 0);
     done(&fs, s);
 
-    /* The server now lists B, then a new C; A is gone (deleted elsewhere). */
+    /* The server now lists a new C, then B (not in sorted order); A is gone
+     * (deleted elsewhere). */
     static const struct fs_step second[] = {LOGIN_USER(CAPA_PLAIN),
                                             {'E', "LIST"},
                                             {'S', "+OK\r\n1 10\r\n2 10\r\n.\r\n"},
                                             {'E', "UIDL"},
-                                            {'S', "+OK\r\n1 B\r\n2 C\r\n.\r\n"},
+                                            {'S', "+OK\r\n1 C\r\n2 B\r\n.\r\n"},
                                             {'E', "RETR 1"},
                                             {'S', "+OK\r\nSubject: b\r\n\r\n.\r\n"},
                                             {'E', "RETR 2"},
@@ -537,7 +538,7 @@ static void unseen_filter_follows_a_changing_uidl_list(void **state)
     seen[0] = '\0';
     assert_int_equal(
         envoi_pop3_get_all(s, ENVOI_POP3_WHOLE, ENVOI_POP3_UNSEEN, NULL, count_message, seen), 0);
-    assert_string_equal(seen, "B C ");
+    assert_string_equal(seen, "C B ");
     assert_int_equal(envoi_pop3_mark_seen(s, "B"), 0);
     assert_int_equal(envoi_pop3_mark_seen(s, "C"), 0);
     assert_int_equal(envoi_pop3_quit(s), 0);
