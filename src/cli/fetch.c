@@ -31,6 +31,7 @@ typedef struct fetch_run {
     size_t nbatch;
     size_t done;
     unsigned long long bytes;
+    size_t too_large; /* messages left on the server: too large to hold */
     bool dest_failed; /* a destination failure stopped the retrieval */
     bool progress;
     struct timespec start;
@@ -71,6 +72,15 @@ static int on_data(void *ctx, const void *data, size_t len)
     return rc;
 }
 
+static void report_too_large(fetch_run *r, unsigned number)
+{
+    r->too_large++;
+    cli_report(r->errout, "fetch",
+               "message %u is larger than %zu MiB, the most --store and --json take: left on "
+               "the server",
+               number, CLI_DEST_HELD_MAX >> 20);
+}
+
 static int on_end(void *ctx, unsigned number, int status)
 {
     fetch_run *r = ctx;
@@ -82,6 +92,11 @@ static int on_end(void *ctx, unsigned number, int status)
     if (rc < 0) {
         r->dest_failed = true;
         return rc;
+    }
+    if (rc == 1) { /* its LIST size was smaller than what came */
+        report_too_large(r, number);
+        cli_dest_cancel(&r->dest);
+        return 0;
     }
     while (r->cursor < r->total && r->numbers[r->cursor] != number)
         r->cursor++;
@@ -165,7 +180,7 @@ static int fetch_batches(fetch_run *r)
     }
     if (envoi_pop3_quit(s) < 0)
         return cli_mail_session_fail_pop3(&r->ms);
-    return EX_OK;
+    return r->too_large ? EX_DATAERR : EX_OK;
 }
 
 /* The messages to fetch: not deleted, not seen with --unseen, --limit. */
@@ -189,6 +204,10 @@ static int select_messages(fetch_run *r, size_t count)
             continue;
         if (r->args.limit && r->total == r->args.limit)
             break;
+        if (cli_dest_holds_whole(r->args.dest) && e->size > CLI_DEST_HELD_MAX) {
+            report_too_large(r, e->number);
+            continue;
+        }
         r->index[r->total] = i;
         r->numbers[r->total++] = e->number;
     }

@@ -2,6 +2,7 @@
 #include "cli/help.h"
 
 #include "cli/fetch.h"
+#include "cli/fetch_dest.h"
 
 #include "envoi/version.h"
 
@@ -241,12 +242,16 @@ static const char server_options[] =
     "  -v, --verbose              trace the POP3 dialogue on standard error\n"
     "                             (passwords masked)\n";
 
+_Static_assert(CLI_DEST_HELD_MAX == (size_t)256 << 20, "the help says 256 MiB");
+
 static const char mail_exit_codes[] =
     "Exit status (sysexits.h):\n"
     "  0   done\n"
     "  64  usage error (also --protocol imap: not supported yet)\n"
     "  69  refused for good: -ERR [SYS/PERM], no STLS, certificate not accepted,\n"
     "      no common login method, no UIDL with --unseen\n"
+    "  65  (fetch) a message larger than 256 MiB was left on the server: --store\n"
+    "      and --json hold each message whole (the others were saved)\n"
     "  73  the destination cannot be created or opened (names the path)\n"
     "  74  writing to the destination failed, e.g. a full disk (names the path);\n"
     "      the messages of the failed batch stay on the server\n"
@@ -294,9 +299,12 @@ void cli_help_fetch(FILE *out)
             "\n"
             "Destination (one):\n"
             "  --maildir DIR              a maildir (created when missing): tmp/, then new/\n"
-            "  --mbox FILE                append to an mbox file (mboxrd, locked)\n"
+            "  --mbox FILE                append to an mbox file (mboxrd, locked; the From\n"
+            "                             line names the message's Return-Path)\n"
             "  --store DB                 the SQLite mail store (see envoi store)\n"
             "  --json                     print each message as envoi parse --json does\n"
+            "Maildir and mbox stream messages of any size to disk; the store and JSON\n"
+            "hold each message whole and leave those over 256 MiB on the server (exit 65).\n"
             "\n"
             "Selection:\n"
             "  --unseen                   only messages not fetched before (by UIDL)\n"

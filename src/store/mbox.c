@@ -1,5 +1,6 @@
 /* The durable mboxrd writer (see mbox.h). */
 #include "store/mbox.h"
+#include "store/return_path.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,9 +23,17 @@ struct store_mbox {
     int fd;
     bool in_batch;
     bool have_dotlock;
-    off_t start; /* size of the file when the batch began */
+    off_t start;   /* size of the file when the batch began */
+    off_t written; /* bytes of the batch written to the file */
     ssize_t (*write_fn)(int, const void *, size_t);
     envoi_buf out; /* bytes not yet written */
+    /* The message being streamed (store_mbox_message_begin): */
+    bool in_message;
+    off_t message_start; /* its "From " line, from the batch's start */
+    bool line_start;     /* the next byte starts a line */
+    size_t gts;          /* '>' at the start of the line, held back */
+    size_t from_seen;    /* bytes of "From " matched after them */
+    char last;           /* its last byte */
 };
 
 static int fail_errno(const store_mbox *m, envoi_error *err, const char *what, const char *path)
@@ -105,6 +114,8 @@ static void release(store_mbox *m)
     m->have_dotlock = false;
     lock_file(m, F_UNLCK, F_SETLK);
     m->in_batch = false;
+    m->in_message = false;
+    m->written = 0;
     envoi_buf_clear(&m->out);
 }
 
@@ -175,6 +186,7 @@ static int flush(store_mbox *m, envoi_error *err)
         }
         p += n;
         len -= (size_t)n;
+        m->written += n;
     }
     envoi_buf_clear(&m->out);
     return 0;
@@ -196,53 +208,156 @@ static int append_separator(envoi_buf *b, const char *sender, time_t date)
                             tm.tm_year + 1900);
 }
 
-/* True for a line that is ">*From ": mboxrd quotes it with one more '>'. */
-static bool needs_quote(const char *line, size_t len)
+static int out_of_memory(envoi_error *err)
 {
-    size_t i = 0;
-    while (i < len && line[i] == '>')
-        i++;
-    return len - i >= 5 && memcmp(line + i, "From ", 5) == 0;
+    return envoi_err_set(err, ENVOI_ENOMEM, "out of memory");
 }
 
-static int append_quoted(store_mbox *m, const char *data, size_t len, envoi_error *err)
+/* The held-back start of a line: its '>'s, then what matched of "From ",
+ * with one more '>' when the whole ">*From " came (mboxrd). */
+static int release_held(store_mbox *m, bool quote)
 {
-    size_t pos = 0;
-    while (pos < len) {
-        const char *nl = memchr(data + pos, '\n', len - pos);
-        size_t end = nl ? (size_t)(nl - data) + 1 : len;
-        int rc = 0;
-        if (needs_quote(data + pos, end - pos))
-            rc = envoi_buf_append_char(&m->out, '>');
-        if (rc == 0)
-            rc = envoi_buf_append(&m->out, data + pos, end - pos);
-        if (rc < 0)
-            return envoi_err_set(err, ENVOI_ENOMEM, "out of memory");
-        if (m->out.len >= MBOX_FLUSH_SIZE && (rc = flush(m, err)) < 0)
-            return rc;
-        pos = end;
-    }
-    bool ends_line = len && data[len - 1] == '\n';
-    if (envoi_buf_append(&m->out, "\n\n", ends_line ? 1 : 2) < 0)
-        return envoi_err_set(err, ENVOI_ENOMEM, "out of memory");
+    if (quote && envoi_buf_append_char(&m->out, '>') < 0)
+        return ENVOI_ENOMEM;
+    for (; m->gts; m->gts--)
+        if (envoi_buf_append_char(&m->out, '>') < 0)
+            return ENVOI_ENOMEM;
+    if (envoi_buf_append(&m->out, "From ", m->from_seen) < 0)
+        return ENVOI_ENOMEM;
+    m->from_seen = 0;
+    m->line_start = false;
     return 0;
 }
 
-int store_mbox_add(store_mbox *m, const char *sender, time_t date, const void *data, size_t len,
-                   envoi_error *err)
+/* Feed one byte of a line start through the ">*From " matcher. True when the
+ * byte was taken (held back); false when the line is decided and the byte
+ * must be written as it is. */
+static int match_line_start(store_mbox *m, char c, bool *taken)
 {
+    *taken = true;
+    if (m->from_seen == 0 && c == '>') {
+        m->gts++;
+        return 0;
+    }
+    if (c == "From "[m->from_seen]) {
+        if (++m->from_seen < 5)
+            return 0;
+        return release_held(m, true);
+    }
+    *taken = false;
+    return release_held(m, false);
+}
+
+/* Append len bytes of the message, quoting as mboxrd does; lines may be cut
+ * anywhere between calls. */
+static int append_quoted(store_mbox *m, const char *data, size_t len)
+{
+    size_t pos = 0;
+    while (pos < len) {
+        if (m->line_start) {
+            bool taken;
+            if (match_line_start(m, data[pos], &taken) < 0)
+                return ENVOI_ENOMEM;
+            if (taken) {
+                m->last = data[pos++];
+                continue;
+            }
+        }
+        const char *nl = memchr(data + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - data) + 1 : len;
+        if (envoi_buf_append(&m->out, data + pos, end - pos) < 0)
+            return ENVOI_ENOMEM;
+        m->last = data[end - 1];
+        m->line_start = nl != NULL;
+        pos = end;
+    }
+    return 0;
+}
+
+static int flush_if_full(store_mbox *m, envoi_error *err)
+{
+    return m->out.len >= MBOX_FLUSH_SIZE ? flush(m, err) : 0;
+}
+
+int store_mbox_message_begin(store_mbox *m, const char *sender, time_t date, envoi_error *err)
+{
+    if (m->in_message)
+        return envoi_err_set(err, ENVOI_ESTATE, "an mbox message is still being written");
     int rc = store_mbox_begin(m, err);
     if (rc < 0)
         return rc;
     if (sender && strpbrk(sender, " \t\r\n"))
         sender = NULL;
-    rc = append_separator(&m->out, sender, date);
+    m->message_start = m->written + (off_t)m->out.len;
+    if (append_separator(&m->out, sender, date) < 0) {
+        envoi_buf_truncate(&m->out, (size_t)(m->message_start - m->written));
+        return envoi_err_set(err, ENVOI_EINVAL, "cannot write the From line of %s", m->path);
+    }
+    m->in_message = true;
+    m->line_start = true;
+    m->gts = m->from_seen = 0;
+    m->last = '\n';
+    return 0;
+}
+
+int store_mbox_message_write(store_mbox *m, const void *data, size_t len, envoi_error *err)
+{
+    if (!m->in_message)
+        return envoi_err_set(err, ENVOI_ESTATE, "no mbox message is being written");
+    int rc = append_quoted(m, data, len) < 0 ? out_of_memory(err) : flush_if_full(m, err);
     if (rc < 0)
-        rc = envoi_err_set(err, rc, "cannot write the From line of %s", m->path);
+        store_mbox_message_cancel(m);
+    return rc;
+}
+
+int store_mbox_message_end(store_mbox *m, envoi_error *err)
+{
+    if (!m->in_message)
+        return envoi_err_set(err, ENVOI_ESTATE, "no mbox message is being written");
+    int rc = m->line_start ? release_held(m, false) : 0;
+    /* A line end when the message lacks a final one, then the blank line. */
+    bool ends_line = m->last == '\n' && !m->gts && !m->from_seen;
+    if (rc == 0 && envoi_buf_append(&m->out, "\n\n", ends_line ? 1 : 2) < 0)
+        rc = ENVOI_ENOMEM;
+    rc = rc < 0 ? out_of_memory(err) : flush_if_full(m, err);
+    if (rc < 0) {
+        store_mbox_message_cancel(m);
+        return rc;
+    }
+    m->in_message = false;
+    return 0;
+}
+
+void store_mbox_message_cancel(store_mbox *m)
+{
+    if (!m->in_message)
+        return;
+    m->in_message = false;
+    m->gts = m->from_seen = 0;
+    if (m->message_start >= m->written) {
+        envoi_buf_truncate(&m->out, (size_t)(m->message_start - m->written));
+        return;
+    }
+    /* Part of it reached the file: cut the file back to where it began. */
+    envoi_buf_clear(&m->out);
+    if (ftruncate(m->fd, m->start + m->message_start) == 0)
+        m->written = m->message_start;
+    else
+        store_mbox_abort(m);
+}
+
+int store_mbox_add(store_mbox *m, const char *sender, time_t date, const void *data, size_t len,
+                   envoi_error *err)
+{
+    char return_path[256];
+    if ((!sender || strpbrk(sender, " \t\r\n")) &&
+        store_return_path(data, len, return_path, sizeof return_path))
+        sender = return_path;
+    int rc = store_mbox_message_begin(m, sender, date, err);
     if (rc == 0)
-        rc = append_quoted(m, data, len, err);
-    if (rc == 0 && m->out.len >= MBOX_FLUSH_SIZE)
-        rc = flush(m, err);
+        rc = store_mbox_message_write(m, data, len, err);
+    if (rc == 0)
+        rc = store_mbox_message_end(m, err);
     if (rc < 0)
         store_mbox_abort(m);
     return rc;

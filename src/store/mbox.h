@@ -40,11 +40,20 @@ void store_mbox_set_write_fn(store_mbox *m,
 
 /* Take the lock and start a batch (add does it when none is open). */
 int store_mbox_begin(store_mbox *m, envoi_error *err);
-/* Append one message. sender may be NULL (MAILER-DAEMON, also used for a
+/* Append one message. sender may be NULL: then the message's Return-Path
+ * (what the delivering server recorded), else MAILER-DAEMON (also used for a
  * sender with white space in it); date 0 means now.
  * On failure the whole batch is dropped (see above). */
 int store_mbox_add(store_mbox *m, const char *sender, time_t date, const void *data, size_t len,
                    envoi_error *err);
+/* One message streamed in pieces: begin (the "From " line; sender as for
+ * add, but the Return-Path is not looked for), write... (lines may be cut
+ * anywhere), end. A failure, or cancel, removes the message's bytes and keeps
+ * the rest of the batch. */
+int store_mbox_message_begin(store_mbox *m, const char *sender, time_t date, envoi_error *err);
+int store_mbox_message_write(store_mbox *m, const void *data, size_t len, envoi_error *err);
+int store_mbox_message_end(store_mbox *m, envoi_error *err);
+void store_mbox_message_cancel(store_mbox *m);
 /* fsync, then release the lock. 0: the batch is durable. On failure the
  * batch is dropped. Committing with no batch open does nothing. */
 int store_mbox_commit(store_mbox *m, envoi_error *err);

@@ -90,6 +90,14 @@ void envoi_buf_clear(envoi_buf *b)
         b->data[0] = '\0';
 }
 
+void envoi_buf_truncate(envoi_buf *b, size_t n)
+{
+    if (n >= b->len)
+        return;
+    b->len = n;
+    b->data[n] = '\0';
+}
+
 void envoi_buf_free(envoi_buf *b)
 {
     free(b->data);

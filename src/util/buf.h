@@ -28,6 +28,8 @@ int envoi_buf_vprintf(envoi_buf *b, const char *fmt, va_list ap)
 /* Drop the first n bytes. */
 void envoi_buf_consume(envoi_buf *b, size_t n);
 void envoi_buf_clear(envoi_buf *b);
+/* Keep the first n bytes (nothing happens when there are fewer). */
+void envoi_buf_truncate(envoi_buf *b, size_t n);
 /* Release memory; with _wipe the contents are zeroed first (secrets). */
 void envoi_buf_free(envoi_buf *b);
 void envoi_buf_wipe_free(envoi_buf *b);

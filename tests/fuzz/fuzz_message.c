@@ -2,13 +2,15 @@
  * decoded, text converted, every getter called, re-serialized byte for byte,
  * then re-serialized with a changed header), and the streaming parser fed in
  * chunks derived from the input, which must give the same parts and decoded
- * bytes as the in-memory parse; the same input as an mbox too. */
+ * bytes as the in-memory parse; the same input as an mbox too; and the mbox
+ * writer's Return-Path reader. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "envoi/parse.h"
+#include "store/return_path.h"
 #include "util/buf.h"
 
 static void dump_part_head(envoi_buf *out, const envoi_part *p)
@@ -181,6 +183,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(out);
     }
     envoi_message_free(m);
+
+    /* The mbox writer's Return-Path reader on the same bytes: bounded output,
+     * no white space in what it finds. */
+    char sender[64];
+    if (store_return_path((const char *)data, size, sender, sizeof sender) &&
+        (strlen(sender) >= sizeof sender || strpbrk(sender, " \t\r\n")))
+        abort();
 
     size_t chunk = size ? (size_t)data[0] % 17 + 1 : 1;
     sdump s = {ENVOI_BUF_INIT, ENVOI_BUF_INIT, 0};

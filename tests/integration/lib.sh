@@ -314,3 +314,24 @@ start_fault_server() {
     register_stop fault_server "$1"
     "$ENVOI_PEERS/fault_server.sh" start "$@"
 }
+
+# start_pop3_fault DIR PORT MODE [SERVER OPTIONS...]: the scripted POP3 server of
+# tests/peers/pop3_fault_server.py, logging the commands it gets in DIR/commands.log.
+start_pop3_fault() {
+    mkdir -p "$1"
+    : >"$1/commands.log"
+    local dir=$1 port=$2 mode=$3
+    shift 3
+    "${PY[@]}" "$ENVOI_PEERS/pop3_fault_server.py" --port "$port" --mode "$mode" \
+        --log "$dir/commands.log" "$@" </dev/null >"$dir/server.log" 2>&1 &
+    echo "kill $!" >>"$STOPS"
+    local i
+    for i in $(seq 300); do # the big message's digest comes first
+        if "${PY[@]}" -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' \
+            "$port" 2>/dev/null; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    return 1
+}

@@ -14,6 +14,7 @@ require "Dovecot with POP3 started" start_dovecot "$DV" "$(free_port)" "$(free_p
     "$(free_port)" "$POP3" "$POP3S"
 CA=$DV/certs/ca.pem
 printf 'alice-secret\n' >"$T/alice.pass"
+printf 'carol-secret\n' >"$T/carol.pass"
 printf 'not-the-password\n' >"$T/wrong.pass"
 chmod 600 "$T"/*.pass
 export XDG_STATE_HOME=$T/state
@@ -116,6 +117,44 @@ assert_exit 0 "a second fetch with the default seen file" "$ENVOI" fetch "${POP[
 assert_eq "the second fetch got nothing new" 1 "$(count_files "$T/md3/new")"
 assert_file_exists "the default seen file is under XDG_STATE_HOME" \
     "$XDG_STATE_HOME/envoi/seen/alice@127.0.0.1:$POP3"
+
+# --- every login method on the command line ---------------------------------------------------
+assert_exit 0 "list --auth APOP" "$ENVOI" list "${POP[@]}" --auth APOP -v
+assert_contains "APOP was the login (password masked)" "$ERR" "> APOP alice ****"
+assert_eq "list over APOP sees the four messages" 4 "$(grep -c . <<<"$OUT")"
+assert_exit 0 "fetch --auth CRAM-MD5" "$ENVOI" fetch "${POPS[@]}" --auth CRAM-MD5 -v \
+    --maildir "$T/md-cram"
+assert_contains "CRAM-MD5 was the login" "$ERR" "> AUTH CRAM-MD5"
+assert_eq "fetched over CRAM-MD5" 4 "$(count_files "$T/md-cram/new")"
+for method in USER LOGIN PLAIN; do
+    assert_exit 0 "list --auth $method" "$ENVOI" list "${POP[@]}" --auth "$method"
+    assert_eq "list over $method sees the four messages" 4 "$(grep -c . <<<"$OUT")"
+done
+assert_exit 0 "without --auth, the strongest method in common" "$ENVOI" list "${POP[@]}" -v
+assert_not_contains "no password in the trace" "$ERR" "alice-secret"
+
+# --- the mbox user: her INBOX is an mbox file on the server ----------------------------------
+deliver_carol() { # N: with the Return-Path an MTA adds at delivery
+    printf 'Return-Path: <bounce@envoi.test>\nFrom: Dave <dave@localhost>\nTo: carol@localhost\n' |
+        cat - <(printf 'Subject: carol %s\n\nbody %s\n' "$1" "$1") |
+        /usr/lib/dovecot/dovecot-lda -c "$DV/dovecot.conf" -d carol -f bounce@envoi.test
+}
+for n in 1 2; do
+    require "carol's message $n delivered" deliver_carol "$n"
+done
+CAROL=(--server "127.0.0.1:$POP3" --security starttls --ca-file "$CA" --user carol
+    --password-file "$T/carol.pass" --timeout 20)
+assert_exit 0 "fetch carol's mbox INBOX into a maildir" "$ENVOI" fetch "${CAROL[@]}" \
+    --maildir "$T/md-carol"
+assert_eq "both of carol's messages" 2 "$(count_files "$T/md-carol/new")"
+assert_contains "carol's message 2 came whole" "$(cat "$T"/md-carol/new/*)" "body 2"
+assert_exit 0 "fetch carol's messages into an mbox" "$ENVOI" fetch "${CAROL[@]}" \
+    --mbox "$T/carol.mbox"
+assert_eq "the mbox From lines name the Return-Path" 2 \
+    "$(grep -c '^From bounce@envoi.test ' "$T/carol.mbox")"
+assert_exit 0 "fetch carol --delete" "$ENVOI" fetch "${CAROL[@]}" --maildir "$T/md-carol2" \
+    --delete
+assert_eq "carol's mailbox is empty on the server" 0 "$(server_count carol)"
 
 # --- wrong password ---------------------------------------------------------------------------
 assert_exit 77 "wrong password" "$ENVOI" fetch --server "127.0.0.1:$POP3" --security starttls \

@@ -1,7 +1,9 @@
 #!/bin/bash
 # envoi under valgrind (memcheck, full leak check): a --dry-run of a message with every feature,
 # sends to smtp-sink and through Dovecot submission (STARTTLS + AUTH, a wrong password), a
-# connection dropped mid-DATA, a stalled server, refused certificates. Each run must end with
+# connection dropped mid-DATA, a stalled server, refused certificates; then what was delivered
+# read back over POP3 (list, fetch into a maildir, an mbox, the store and JSON), the store
+# searched and shown, the mbox parsed, and a POP3 connection dropped mid-RETR. Each run must end with
 # envoi's own exit code and valgrind must report nothing. Skipped without valgrind or on a
 # sanitizer build (the two do not mix).
 # shellcheck source=tests/integration/lib.sh
@@ -62,7 +64,9 @@ DV=$T/dovecot
 SUB=$(free_port)
 SUBS=$(free_port)
 RELAY=$(free_port)
-require "Dovecot and its delivery relay started" start_dovecot "$DV" "$SUB" "$SUBS" "$RELAY"
+POP3=$(free_port)
+require "Dovecot and its delivery relay started" start_dovecot "$DV" "$SUB" "$SUBS" "$RELAY" \
+    "$POP3" ""
 CA=$DV/certs/ca.pem
 EXPIRED=$T/expired
 EXPIRED_PORT=$(free_port)
@@ -137,5 +141,33 @@ check_vg 69 expired "expired certificate refused after STARTTLS (EX_UNAVAILABLE)
     --server "127.0.0.1:$EXPIRED_PORT" --security starttls --ca-file "$CA" --timeout 20 \
     "${SHORT[@]}"
 assert_matches "expired: stderr names the problem" "$ERR" "expired"
+
+# ---- receiving: POP3, the destinations, the store ---------------------------------------------
+POP=(--server "127.0.0.1:$POP3" --security starttls --ca-file "$CA" --user alice
+    --password-file "$T/alice.pass" --timeout 20)
+check_vg 0 list "list over STLS" list "${POP[@]}"
+assert_contains "list: the message sent above" "$OUT" "valgrind"
+POP+=(--seen-file "$T/seen")
+check_vg 0 fetch-maildir "fetch --maildir" fetch "${POP[@]}" --maildir "$T/md"
+assert_ok "fetch: messages in the maildir" test "$(count_files "$T/md/new")" -gt 0
+check_vg 0 fetch-mbox "fetch --mbox --auth CRAM-MD5" fetch "${POP[@]}" --auth CRAM-MD5 \
+    --mbox "$T/mail.mbox"
+check_vg 0 fetch-store "fetch --store --auth APOP" fetch "${POP[@]}" --auth APOP \
+    --store "$T/mail.db"
+check_vg 0 fetch-json "fetch --json --headers-only --limit 2" fetch "${POP[@]}" --json \
+    --headers-only --limit 2
+assert_contains "fetch --json: a message printed" "$OUT" '"subject":'
+check_vg 0 store-search "store search" store search valgrind --store "$T/mail.db" --json
+id=$(sed -n 's/^{"id":\([0-9]*\).*/\1/p' <<<"$OUT" | head -n 1)
+check_vg 0 store-show "store show --json" store show "${id:-1}" --store "$T/mail.db" --json
+assert_contains "store show: the subject" "$OUT" '"subject":'
+check_vg 0 parse-mbox "parse --json of the fetched mbox" parse --json "$T/mail.mbox"
+printf 'secret\n' >"$T/pop.pass"
+chmod 600 "$T/pop.pass"
+DROP3=$(free_port)
+require "POP3 fault server (drop-retr) started" start_pop3_fault "$T/drop3" "$DROP3" drop-retr
+check_vg 75 pop3-drop "POP3 connection dropped mid-RETR (EX_TEMPFAIL)" fetch \
+    --server "127.0.0.1:$DROP3" --security none --allow-plaintext-auth --user u \
+    --password-file "$T/pop.pass" --timeout 20 --seen-file "$T/seen3" --maildir "$T/md3" --delete
 
 finish

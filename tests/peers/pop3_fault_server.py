@@ -1,10 +1,14 @@
 #!/usr/bin/python3
 """A scripted POP3 server for envoi's bad-input tests: two messages listed, the first sent
 whole, the connection dropped in the middle of the second RETR (mode drop-retr), or every
-message sent whole (mode ok). Commands received are logged, one a line."""
+message sent whole (mode ok). With --big-mib N the second message is generated, N MiB of
+76-character lines streamed as they are sent (its SHA-256 is written to --big-sha256), and
+--lie-size lists it as 100 bytes. Commands received are logged, one a line; DELE with its
+number."""
 
 import argparse
 import asyncio
+import hashlib
 
 MESSAGES = [
     b"From: a@localhost\r\nSubject: first\r\nMessage-ID: <1@fault>\r\n\r\nfirst body\r\n",
@@ -19,7 +23,43 @@ def parse_args():
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--mode", choices=["drop-retr", "ok"], required=True)
     p.add_argument("--log", required=True)
+    p.add_argument("--big-mib", type=int, default=0)
+    p.add_argument("--big-sha256", help="where the big message's SHA-256 is written")
+    p.add_argument("--lie-size", action="store_true")
     return p.parse_args()
+
+
+BIG_HEAD = b"From: big@localhost\r\nSubject: big\r\nMessage-ID: <big@fault>\r\n\r\n"
+BIG_LINE = b"y" * 76 + b"\r\n"
+BIG_CHUNK = BIG_LINE * ((1 << 20) // len(BIG_LINE))  # about 1 MiB of whole lines
+
+
+def big_size(mib):
+    chunks = (mib << 20) // len(BIG_CHUNK)
+    return len(BIG_HEAD) + chunks * len(BIG_CHUNK), chunks
+
+
+def write_big_digest(args):
+    """The SHA-256 of the big message as the client must save it (CRLF line ends)."""
+    digest = hashlib.sha256(BIG_HEAD)
+    for _ in range(big_size(args.big_mib)[1]):
+        digest.update(BIG_CHUNK)
+    with open(args.big_sha256, "w", encoding="ascii") as f:
+        f.write(digest.hexdigest() + "\n")
+
+
+def sizes(args):
+    if not args.big_mib:
+        return [len(m) for m in MESSAGES]
+    return [len(MESSAGES[0]), 100 if args.lie_size else big_size(args.big_mib)[0]]
+
+
+async def send_big(args, writer):
+    writer.write(b"+OK\r\n" + BIG_HEAD)
+    for _ in range(big_size(args.big_mib)[1]):
+        writer.write(BIG_CHUNK)
+        await writer.drain()
+    writer.write(b".\r\n")
 
 
 async def session(args, reader, writer):
@@ -34,21 +74,24 @@ async def session(args, reader, writer):
         words = line.decode("ascii", "replace").strip().split()
         verb = words[0].upper() if words else ""
         with open(args.log, "a", encoding="ascii") as f:
-            f.write(verb + "\n")
+            f.write((" ".join(words[:2]).upper() if verb == "DELE" else verb) + "\n")
         if verb == "CAPA":
             send("+OK\r\nUSER\r\nUIDL\r\nTOP\r\nPIPELINING\r\n.")
         elif verb in ("USER", "PASS", "NOOP", "RSET", "DELE"):
             send("+OK")
         elif verb == "STAT":
-            send("+OK %d %d" % (len(MESSAGES), sum(map(len, MESSAGES))))
+            send("+OK %d %d" % (len(MESSAGES), sum(sizes(args))))
         elif verb == "LIST":
-            send("+OK\r\n" + "".join("%d %d\r\n" % (i + 1, len(m)) for i, m in
-                                     enumerate(MESSAGES)) + ".")
+            send("+OK\r\n" + "".join("%d %d\r\n" % (i + 1, n) for i, n in
+                                     enumerate(sizes(args))) + ".")
         elif verb == "UIDL":
             send("+OK\r\n" + "".join("%d uid-%d\r\n" % (i + 1, i + 1) for i in
                                      range(len(MESSAGES))) + ".")
         elif verb == "RETR" and len(words) == 2 and words[1] in ("1", "2"):
             n = int(words[1])
+            if n == 2 and args.big_mib:
+                await send_big(args, writer)
+                continue
             body = MESSAGES[n - 1]
             if n == 2 and args.mode == "drop-retr":
                 send(b"+OK\r\n" + body[: len(body) // 2])
@@ -68,6 +111,8 @@ async def session(args, reader, writer):
 
 async def main():
     args = parse_args()
+    if args.big_mib and args.big_sha256:
+        write_big_digest(args)
     server = await asyncio.start_server(lambda r, w: session(args, r, w), args.host, args.port)
     async with server:
         await server.serve_forever()

@@ -149,6 +149,88 @@ static void test_separator_line_names_sender_and_utc_date(void **state)
     free(file);
 }
 
+static void test_separator_takes_the_return_path_without_sender(void **state)
+{
+    scratch *s = *state;
+    store_mbox *m = open_mbox(s, false);
+    envoi_error err;
+    static const char with[] = "Received: x\r\nReturn-Path: <bounce@example.org>\r\n\r\nb\r\n";
+    static const char null_sender[] = "Return-Path: <>\nS: z\n\nc\n";
+    assert_int_equal(store_mbox_add(m, NULL, 1795291637, with, sizeof with - 1, &err), 0);
+    assert_int_equal(store_mbox_add(m, NULL, 1795291637, null_sender, sizeof null_sender - 1, &err),
+                     0);
+    assert_int_equal(
+        store_mbox_add(m, "given@example.org", 1795291637, with, sizeof with - 1, &err), 0);
+    assert_int_equal(store_mbox_commit(m, &err), 0);
+    store_mbox_close(m);
+    size_t len;
+    char *file = read_whole(scratch_path(s, "mbox"), &len);
+    char *second = strstr(file + 1, "\nFrom ");
+    assert_non_null(second);
+    char *third = strstr(second + 1, "\nFrom ");
+    assert_non_null(third);
+    assert_true(strncmp(file, "From bounce@example.org Sat Nov 21 20:07:17 2026\n", 49) == 0);
+    assert_true(strncmp(second + 1, "From MAILER-DAEMON Sat Nov", 26) == 0);
+    assert_true(strncmp(third + 1, "From given@example.org Sat Nov", 30) == 0);
+    free(file);
+}
+
+/* Streamed one byte at a time, each message is written as add writes it. */
+static void test_streaming_byte_by_byte_equals_add(void **state)
+{
+    scratch *s = *state;
+    envoi_error err;
+    store_mbox *whole = NULL, *bytes = NULL;
+    assert_int_equal(store_mbox_open(scratch_path(s, "whole"), false, &whole, &err), 0);
+    assert_int_equal(store_mbox_open(scratch_path(s, "bytes"), false, &bytes, &err), 0);
+    static const char tricky[] = ">>>>From x\n>>>Fro\nFrom\n>\n>>From ";
+    for (size_t i = 0; i <= NMESSAGES; i++) {
+        const char *msg = i < NMESSAGES ? messages[i] : tricky;
+        size_t len = strlen(msg);
+        assert_int_equal(store_mbox_add(whole, "s@x", 1795291637, msg, len, &err), 0);
+        assert_int_equal(store_mbox_message_begin(bytes, "s@x", 1795291637, &err), 0);
+        for (size_t j = 0; j < len; j++)
+            assert_int_equal(store_mbox_message_write(bytes, msg + j, 1, &err), 0);
+        assert_int_equal(store_mbox_message_end(bytes, &err), 0);
+    }
+    assert_int_equal(store_mbox_commit(whole, &err), 0);
+    assert_int_equal(store_mbox_commit(bytes, &err), 0);
+    store_mbox_close(whole);
+    store_mbox_close(bytes);
+    size_t wlen, blen;
+    char *w = read_whole(scratch_path(s, "whole"), &wlen);
+    char *b = read_whole(scratch_path(s, "bytes"), &blen);
+    assert_int_equal(wlen, blen);
+    assert_memory_equal(w, b, wlen);
+    assert_non_null(strstr(w, "\n>>>>>From x\n>>>Fro\nFrom\n>\n>>>From \n\n"));
+    free(w);
+    free(b);
+}
+
+/* A cancelled message leaves nothing, even once part of it reached the file. */
+static void test_cancelled_message_leaves_no_trace(void **state)
+{
+    scratch *s = *state;
+    envoi_error err;
+    store_mbox *m = open_mbox(s, false);
+    assert_int_equal(store_mbox_add(m, "a@x", 1795291637, "S: kept\n\nk\n", 11, &err), 0);
+    assert_int_equal(store_mbox_message_begin(m, "b@x", 1795291637, &err), 0);
+    char chunk[4096];
+    memset(chunk, 'y', sizeof chunk - 1);
+    chunk[sizeof chunk - 1] = '\n';
+    for (int i = 0; i < 200; i++) /* 800 KiB: flushed to the file on the way */
+        assert_int_equal(store_mbox_message_write(m, chunk, sizeof chunk, &err), 0);
+    store_mbox_message_cancel(m);
+    assert_int_equal(store_mbox_add(m, "c@x", 1795291637, "S: after\n\na\n", 12, &err), 0);
+    assert_int_equal(store_mbox_commit(m, &err), 0);
+    store_mbox_close(m);
+    size_t len;
+    char *file = read_whole(scratch_path(s, "mbox"), &len);
+    assert_string_equal(file, "From a@x Sat Nov 21 20:07:17 2026\nS: kept\n\nk\n\n"
+                              "From c@x Sat Nov 21 20:07:17 2026\nS: after\n\na\n\n");
+    free(file);
+}
+
 static void test_appending_after_a_file_without_blank_line(void **state)
 {
     scratch *s = *state;
@@ -309,6 +391,12 @@ int main(void)
                                         scratch_setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_separator_line_names_sender_and_utc_date,
                                         scratch_setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_separator_takes_the_return_path_without_sender,
+                                        scratch_setup, scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_streaming_byte_by_byte_equals_add, scratch_setup,
+                                        scratch_teardown),
+        cmocka_unit_test_setup_teardown(test_cancelled_message_leaves_no_trace, scratch_setup,
+                                        scratch_teardown),
         cmocka_unit_test_setup_teardown(test_appending_after_a_file_without_blank_line,
                                         scratch_setup, scratch_teardown),
         cmocka_unit_test_setup_teardown(test_failed_batch_truncates_back, scratch_setup,
