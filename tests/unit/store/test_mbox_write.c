@@ -133,6 +133,18 @@ static void test_mboxrd_quoting_round_trips_through_the_parser(void **state)
     free_readback(&r);
 }
 
+/* Commit, close, and compare the whole file with want. */
+static void commit_and_expect(scratch *s, store_mbox *m, const char *want)
+{
+    envoi_error err;
+    assert_int_equal(store_mbox_commit(m, &err), 0);
+    store_mbox_close(m);
+    size_t len;
+    char *file = read_whole(scratch_path(s, "mbox"), &len);
+    assert_string_equal(file, want);
+    free(file);
+}
+
 static void test_separator_line_names_sender_and_utc_date(void **state)
 {
     scratch *s = *state;
@@ -140,13 +152,9 @@ static void test_separator_line_names_sender_and_utc_date(void **state)
     envoi_error err;
     assert_int_equal(store_mbox_add(m, "alice@example.org", 1795291637, "S: x\n\nb\n", 8, &err), 0);
     assert_int_equal(store_mbox_add(m, NULL, 1795291637, "S: y\n\nc\n", 8, &err), 0);
-    assert_int_equal(store_mbox_commit(m, &err), 0);
-    store_mbox_close(m);
-    size_t len;
-    char *file = read_whole(scratch_path(s, "mbox"), &len);
-    assert_string_equal(file, "From alice@example.org Sat Nov 21 20:07:17 2026\nS: x\n\nb\n\n"
-                              "From MAILER-DAEMON Sat Nov 21 20:07:17 2026\nS: y\n\nc\n\n");
-    free(file);
+    commit_and_expect(s, m,
+                      "From alice@example.org Sat Nov 21 20:07:17 2026\nS: x\n\nb\n\n"
+                      "From MAILER-DAEMON Sat Nov 21 20:07:17 2026\nS: y\n\nc\n\n");
 }
 
 static void test_separator_takes_the_return_path_without_sender(void **state)
@@ -222,13 +230,9 @@ static void test_cancelled_message_leaves_no_trace(void **state)
         assert_int_equal(store_mbox_message_write(m, chunk, sizeof chunk, &err), 0);
     store_mbox_message_cancel(m);
     assert_int_equal(store_mbox_add(m, "c@x", 1795291637, "S: after\n\na\n", 12, &err), 0);
-    assert_int_equal(store_mbox_commit(m, &err), 0);
-    store_mbox_close(m);
-    size_t len;
-    char *file = read_whole(scratch_path(s, "mbox"), &len);
-    assert_string_equal(file, "From a@x Sat Nov 21 20:07:17 2026\nS: kept\n\nk\n\n"
-                              "From c@x Sat Nov 21 20:07:17 2026\nS: after\n\na\n\n");
-    free(file);
+    commit_and_expect(s, m,
+                      "From a@x Sat Nov 21 20:07:17 2026\nS: kept\n\nk\n\n"
+                      "From c@x Sat Nov 21 20:07:17 2026\nS: after\n\na\n\n");
 }
 
 static void test_appending_after_a_file_without_blank_line(void **state)
