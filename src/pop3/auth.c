@@ -32,13 +32,13 @@ static const char *sasl_offered(const envoi_pop3 *s)
 /* The method to use, or NULL (with err filled) when none fits. */
 static const char *choose(envoi_pop3 *s)
 {
-    bool pw = s->password != NULL, tok = s->token != NULL;
-    if (s->mech && !strcasecmp(s->mech, "USER"))
+    bool pw = s->ep.password != NULL, tok = s->ep.token != NULL;
+    if (s->ep.mech && !strcasecmp(s->ep.mech, "USER"))
         return has_user(s) && pw ? "USER" : NULL;
-    if (s->mech && !strcasecmp(s->mech, "APOP"))
+    if (s->ep.mech && !strcasecmp(s->ep.mech, "APOP"))
         return has_apop(s) && pw ? "APOP" : NULL;
-    if (s->mech)
-        return envoi_sasl_choose(sasl_offered(s), s->mech, pw, tok);
+    if (s->ep.mech)
+        return envoi_sasl_choose(sasl_offered(s), s->ep.mech, pw, tok);
     const char *sasl = envoi_sasl_choose(sasl_offered(s), NULL, pw, tok);
     if (tok || (sasl && !strcasecmp(sasl, "CRAM-MD5")))
         return sasl;
@@ -55,11 +55,11 @@ static int send_apop(envoi_pop3 *s)
     size_t n;
     char hex[33];
     pop3_apop_timestamp(s->greeting.data, s->greeting.len, &ts, &n);
-    int rc = pop3_apop_digest(ts, n, s->password, hex);
+    int rc = pop3_apop_digest(ts, n, s->ep.password, hex);
     if (rc < 0)
         return envoi_err_set(&s->err, rc, "cannot compute the APOP digest");
     envoi_buf cmd = ENVOI_BUF_INIT;
-    rc = envoi_buf_printf(&cmd, "APOP %s %s", s->user, hex);
+    rc = envoi_buf_printf(&cmd, "APOP %s %s", s->ep.user, hex);
     envoi_wipe(hex, sizeof hex);
     if (rc < 0)
         return envoi_err_set(&s->err, rc, "out of memory");
@@ -70,8 +70,8 @@ static int send_apop(envoi_pop3 *s)
 
 static int start_sasl(envoi_pop3 *s, const char *mech)
 {
-    envoi_sasl_creds creds = {s->user, s->token ? NULL : s->password, s->token, s->host,
-                              s->port ? s->port : 110};
+    envoi_sasl_creds creds = {s->ep.user, s->ep.token ? NULL : s->ep.password, s->ep.token,
+                              s->ep.host, s->ep.port ? s->ep.port : 110};
     int rc = envoi_sasl_new(&s->sasl, mech, &creds);
     if (rc < 0)
         return envoi_err_set(&s->err, rc, "cannot start %s", mech);
@@ -96,7 +96,7 @@ static int start_sasl(envoi_pop3 *s, const char *mech)
 
 int pop3_start_login(envoi_pop3 *s)
 {
-    if (!envoi_conn_is_tls(s->conn) && !s->allow_plain_auth)
+    if (!envoi_conn_is_tls(s->conn) && !s->ep.allow_plain_auth)
         return envoi_err_set(&s->err, ENVOI_EAUTHPLAIN,
                              "refusing to send the login over an unencrypted connection "
                              "(use TLS or STLS, or allow plain-text authentication)");
@@ -104,12 +104,12 @@ int pop3_start_login(envoi_pop3 *s)
     if (!method)
         return envoi_err_set(
             &s->err, ENVOI_ENOMECH, "no usable login method%s%s (the server offers:%s%s SASL %s)",
-            s->mech ? " for " : "", s->mech ? s->mech : "", has_user(s) ? " USER" : "",
+            s->ep.mech ? " for " : "", s->ep.mech ? s->ep.mech : "", has_user(s) ? " USER" : "",
             has_apop(s) ? " APOP" : "", sasl_offered(s));
     snprintf(s->method, sizeof s->method, "%s", method);
     if (!strcmp(method, "USER")) {
         s->state = POP3_USER;
-        int rc = pop3_sendf(s, "USER %s", s->user);
+        int rc = pop3_sendf(s, "USER %s", s->ep.user);
         return rc < 0 ? rc : envoi_pp_flush(&s->pp);
     }
     if (!strcmp(method, "APOP")) {
@@ -123,7 +123,7 @@ int pop3_start_login(envoi_pop3 *s)
 static int send_pass(envoi_pop3 *s)
 {
     envoi_buf cmd = ENVOI_BUF_INIT;
-    int rc = envoi_buf_printf(&cmd, "PASS %s", s->password);
+    int rc = envoi_buf_printf(&cmd, "PASS %s", s->ep.password);
     if (rc < 0)
         return envoi_err_set(&s->err, rc, "out of memory");
     s->state = POP3_PASS;

@@ -203,7 +203,7 @@ static int fail_session(envoi_pop3 *s, int code, const char *what)
 
 static int after_capa(envoi_pop3 *s)
 {
-    if (s->security == ENVOI_SECURITY_STARTTLS && !envoi_conn_is_tls(s->conn)) {
+    if (s->ep.security == ENVOI_SECURITY_STARTTLS && !envoi_conn_is_tls(s->conn)) {
         if (s->capa_known && !(s->caps.flags & ENVOI_POP3_CAPA_STLS)) {
             envoi_err_set(&s->err, ENVOI_ENOTLS,
                           "STLS is required but the server does not offer it");
@@ -245,8 +245,7 @@ static int handle_stls(envoi_pop3 *s)
 {
     if (!s->st.ok)
         return fail_session(s, ENVOI_ENOTLS, "STLS refused");
-    envoi_tls_config cfg = {s->ca_file, s->crl_file, s->ignore_cert};
-    int rc = envoi_conn_start_tls(s->conn, &cfg, &s->err);
+    int rc = proto_endpoint_start_tls(&s->ep, s->conn, &s->err);
     if (rc < 0)
         return rc;
     /* What the server said before TLS is forgotten; ask again. */
@@ -294,24 +293,14 @@ static bool polite_after(int rc)
 
 int pop3_connect(envoi_pop3 *s)
 {
-    unsigned port = s->port ? s->port : s->security == ENVOI_SECURITY_TLS ? 995 : 110;
-    int rc = envoi_conn_open(&s->conn, s->host, port, s->connect_ms, s->io_ms, &s->err);
-    if (rc < 0) {
-        s->conn = NULL;
+    unsigned port = s->ep.security == ENVOI_SECURITY_TLS ? 995 : 110;
+    int rc = proto_endpoint_open(&s->ep, port, &s->conn, &s->err);
+    if (rc < 0)
         return rc;
-    }
     s->pp.conn = s->conn;
     s->method[0] = '\0';
     pop3_caps_reset(&s->caps);
     s->capa_known = false;
-    if (s->security == ENVOI_SECURITY_TLS) {
-        envoi_tls_config cfg = {s->ca_file, s->crl_file, s->ignore_cert};
-        rc = envoi_conn_start_tls(s->conn, &cfg, &s->err);
-        if (rc < 0) {
-            pop3_close(s, false);
-            return rc;
-        }
-    }
     s->state = POP3_GREETING;
     while (s->state != POP3_TRANSACTION && s->state != POP3_DISCONNECTED) {
         const char *what = pop3_state_names[s->state];
@@ -334,9 +323,9 @@ int pop3_ready(envoi_pop3 *s)
         return 0;
     if (s->state != POP3_DISCONNECTED)
         return envoi_err_set(&s->err, ENVOI_ESTATE, "the session is busy");
-    if (!s->host)
+    if (!s->ep.host)
         return envoi_err_set(&s->err, ENVOI_EINVAL, "no server set");
-    if (!s->user || (!s->password && !s->token))
+    if (!s->ep.user || (!s->ep.password && !s->ep.token))
         return envoi_err_set(&s->err, ENVOI_EINVAL, "no user and password (or token) set");
     envoi_err_clear(&s->err);
     pop3_entries_free(s);

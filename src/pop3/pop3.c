@@ -21,8 +21,7 @@ envoi_pop3 *envoi_pop3_new(void)
     envoi_pop3 *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
-    s->connect_ms = DEFAULT_CONNECT_MS;
-    s->io_ms = DEFAULT_IO_MS;
+    proto_endpoint_init(&s->ep, DEFAULT_CONNECT_MS, DEFAULT_IO_MS);
     s->depth = DEFAULT_DEPTH;
     envoi_pp_init(&s->pp, &s->err);
     return s;
@@ -35,13 +34,7 @@ void envoi_pop3_free(envoi_pop3 *s)
     pop3_close(s, false);
     pop3_entries_free(s);
     pop3_seen_free(s);
-    free(s->host);
-    free(s->user);
-    envoi_secret_free(s->password);
-    envoi_secret_free(s->token);
-    free(s->mech);
-    free(s->ca_file);
-    free(s->crl_file);
+    proto_endpoint_free(&s->ep);
     envoi_pp_free(&s->pp);
     pop3_caps_free(&s->caps);
     envoi_buf_free(&s->greeting);
@@ -49,59 +42,38 @@ void envoi_pop3_free(envoi_pop3 *s)
     free(s);
 }
 
-/* Replace *dst by a copy of src (NULL clears). */
-static int set_string(envoi_pop3 *s, char **dst, const char *src, bool secret)
-{
-    char *copy = NULL;
-    if (src && !(copy = strdup(src)))
-        return envoi_err_set(&s->err, ENVOI_ENOMEM, "out of memory");
-    if (secret)
-        envoi_secret_free(*dst);
-    else
-        free(*dst);
-    *dst = copy;
-    return 0;
-}
-
 /* Text that goes on a command line: no line break, no NUL, not empty. */
 static bool is_word(const char *p)
 {
-    return p && *p && p[strcspn(p, "\r\n")] == '\0';
+    return p && *p && !proto_has_line_break(p);
 }
 
 int envoi_pop3_set_server(envoi_pop3 *s, const char *host, unsigned port)
 {
-    if (!is_word(host) || port > 65535)
-        return envoi_err_set(&s->err, ENVOI_EINVAL, "invalid server");
-    s->port = port;
-    return set_string(s, &s->host, host, false);
+    return proto_endpoint_set_server(&s->ep, host, port, &s->err);
 }
 
 int envoi_pop3_set_security(envoi_pop3 *s, envoi_security security)
 {
-    if (security != ENVOI_SECURITY_NONE && security != ENVOI_SECURITY_STARTTLS &&
-        security != ENVOI_SECURITY_TLS)
-        return envoi_err_set(&s->err, ENVOI_EINVAL, "invalid security setting");
-    s->security = security;
-    return 0;
+    return proto_endpoint_set_security(&s->ep, security, &s->err);
 }
 
-static int set_credentials(envoi_pop3 *s, const char *user, const char *secret, char **dst)
+/* USER and APOP put the name on a command line: one word. */
+static int set_credentials(envoi_pop3 *s, const char *user, const char *secret, bool is_token)
 {
     if (!is_word(user) || strchr(user, ' ') || (secret && !is_word(secret)))
         return envoi_err_set(&s->err, ENVOI_EINVAL, "invalid user or password");
-    int rc = set_string(s, &s->user, user, false);
-    return rc < 0 ? rc : set_string(s, dst, secret, true);
+    return proto_endpoint_set_login(&s->ep, user, secret, is_token, &s->err);
 }
 
 int envoi_pop3_set_login(envoi_pop3 *s, const char *user, const char *password)
 {
-    return set_credentials(s, user, password, &s->password);
+    return set_credentials(s, user, password, false);
 }
 
 int envoi_pop3_set_oauth_token(envoi_pop3 *s, const char *user, const char *token)
 {
-    return set_credentials(s, user, token, &s->token);
+    return set_credentials(s, user, token, true);
 }
 
 int envoi_pop3_set_auth_mechanism(envoi_pop3 *s, const char *mechanism)
@@ -109,47 +81,39 @@ int envoi_pop3_set_auth_mechanism(envoi_pop3 *s, const char *mechanism)
     if (mechanism && strcasecmp(mechanism, "USER") && strcasecmp(mechanism, "APOP") &&
         !envoi_sasl_known(mechanism))
         return envoi_err_set(&s->err, ENVOI_EINVAL, "unknown authentication mechanism");
-    return set_string(s, &s->mech, mechanism, false);
+    return proto_set_string(&s->ep.mech, mechanism, false, &s->err);
 }
 
 int envoi_pop3_set_allow_plaintext_auth(envoi_pop3 *s, bool allow)
 {
-    s->allow_plain_auth = allow;
+    s->ep.allow_plain_auth = allow;
     return 0;
 }
 
 int envoi_pop3_set_ca_file(envoi_pop3 *s, const char *path)
 {
-    return set_string(s, &s->ca_file, path, false);
+    return proto_set_string(&s->ep.ca_file, path, false, &s->err);
 }
 
 int envoi_pop3_set_crl_file(envoi_pop3 *s, const char *path)
 {
-    return set_string(s, &s->crl_file, path, false);
+    return proto_set_string(&s->ep.crl_file, path, false, &s->err);
 }
 
 int envoi_pop3_set_ignore_cert(envoi_pop3 *s, int flags)
 {
-    s->ignore_cert = flags;
+    s->ep.ignore_cert = flags;
     return 0;
 }
 
 int envoi_pop3_set_connect_timeout(envoi_pop3 *s, int ms)
 {
-    if (ms <= 0)
-        return envoi_err_set(&s->err, ENVOI_EINVAL, "timeout must be positive");
-    s->connect_ms = ms;
-    return 0;
+    return proto_endpoint_set_connect_timeout(&s->ep, ms, &s->err);
 }
 
 int envoi_pop3_set_timeout(envoi_pop3 *s, int ms)
 {
-    if (ms <= 0)
-        return envoi_err_set(&s->err, ENVOI_EINVAL, "timeout must be positive");
-    s->io_ms = ms;
-    if (s->conn)
-        envoi_conn_set_timeout(s->conn, ms);
-    return 0;
+    return proto_endpoint_set_timeout(&s->ep, s->conn, ms, &s->err);
 }
 
 int envoi_pop3_set_pipeline_depth(envoi_pop3 *s, unsigned depth)

@@ -10,6 +10,7 @@
 #include "envoi/pop3.h"
 #include "net/conn.h"
 #include "pop3/wire.h"
+#include "proto/endpoint.h"
 #include "proto/pp.h"
 #include "proto/sasl.h"
 #include "util/buf.h"
@@ -30,19 +31,7 @@ enum pop3_state {
 
 struct envoi_pop3 {
     /* settings */
-    char *host;
-    unsigned port;
-    envoi_security security;
-    char *user;
-    char *password;
-    char *token;
-    char *mech;
-    bool allow_plain_auth;
-    char *ca_file;
-    char *crl_file;
-    int ignore_cert;
-    int connect_ms;
-    int io_ms;
+    proto_endpoint ep;
     unsigned depth;
 
     /* connection */

@@ -82,20 +82,21 @@ static int fail_session(envoi_smtp *s, int code, const char *what)
 
 static int start_auth(envoi_smtp *s)
 {
-    if (!envoi_conn_is_tls(s->conn) && !s->allow_plain_auth)
+    if (!envoi_conn_is_tls(s->conn) && !s->ep.allow_plain_auth)
         return envoi_err_set(&s->err, ENVOI_EAUTHPLAIN,
                              "refusing to send the login over an unencrypted connection "
                              "(use TLS or STARTTLS, or allow plain-text authentication)");
     if (!(s->caps.ext & ENVOI_SMTP_EXT_AUTH))
         return envoi_err_set(&s->err, ENVOI_ENOMECH, "the server offers no authentication");
-    const char *mech =
-        envoi_sasl_choose(s->caps.auth.data, s->mech, s->password != NULL, s->token != NULL);
+    const char *mech = envoi_sasl_choose(s->caps.auth.data, s->ep.mech, s->ep.password != NULL,
+                                         s->ep.token != NULL);
     if (!mech)
         return envoi_err_set(&s->err, ENVOI_ENOMECH,
                              "no usable authentication mechanism (the server offers: %s)",
                              s->caps.auth.data ? s->caps.auth.data : "");
-    envoi_sasl_creds creds = {s->user, s->token ? NULL : s->password, s->token, s->host, s->port};
-    if (!s->token && !s->password)
+    envoi_sasl_creds creds = {s->ep.user, s->ep.token ? NULL : s->ep.password, s->ep.token,
+                              s->ep.host, s->ep.port};
+    if (!s->ep.token && !s->ep.password)
         return envoi_err_set(&s->err, ENVOI_EINVAL, "no password or token for %s", mech);
     int rc = envoi_sasl_new(&s->sasl, mech, &creds);
     if (rc < 0)
@@ -169,7 +170,7 @@ int smtp_enter(envoi_smtp *s, enum smtp_state state)
 /* After EHLO or HELO: secure the connection, then log in, then ready. */
 static int after_hello(envoi_smtp *s)
 {
-    if (s->security == ENVOI_SECURITY_STARTTLS && !envoi_conn_is_tls(s->conn)) {
+    if (s->ep.security == ENVOI_SECURITY_STARTTLS && !envoi_conn_is_tls(s->conn)) {
         if (!(s->caps.ext & ENVOI_SMTP_EXT_STARTTLS)) {
             envoi_err_set(&s->err, ENVOI_ENOTLS,
                           "STARTTLS is required but the server does not offer it");
@@ -178,15 +179,14 @@ static int after_hello(envoi_smtp *s)
         }
         return smtp_enter(s, SMTP_STARTTLS);
     }
-    if (s->user && (s->password || s->token))
+    if (s->ep.user && (s->ep.password || s->ep.token))
         return smtp_enter(s, SMTP_AUTH);
     return smtp_enter(s, SMTP_READY);
 }
 
 static int start_tls(envoi_smtp *s)
 {
-    envoi_tls_config cfg = {s->ca_file, s->crl_file, s->ignore_cert};
-    int rc = envoi_conn_start_tls(s->conn, &cfg, &s->err);
+    int rc = proto_endpoint_start_tls(&s->ep, s->conn, &s->err);
     if (rc < 0)
         return rc;
     /* What the server said before TLS is forgotten; ask again. */
@@ -276,7 +276,7 @@ static int smtp_handle(envoi_smtp *s)
         }
         if (s->reply.code / 100 != 5)
             return fail_session(s, 0, "EHLO refused");
-        if (s->security == ENVOI_SECURITY_STARTTLS && !envoi_conn_is_tls(s->conn))
+        if (s->ep.security == ENVOI_SECURITY_STARTTLS && !envoi_conn_is_tls(s->conn))
             return fail_session(s, ENVOI_ENOTLS,
                                 "STARTTLS is required but the server does not know EHLO");
         return smtp_enter(s, SMTP_HELO);

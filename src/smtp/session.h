@@ -8,6 +8,7 @@
 
 #include "envoi/smtp.h"
 #include "net/conn.h"
+#include "proto/endpoint.h"
 #include "proto/pp.h"
 #include "proto/sasl.h"
 #include "smtp/dotstuff.h"
@@ -61,19 +62,7 @@ struct smtp_rcpt {
 
 struct envoi_smtp {
     /* settings */
-    char *host;
-    unsigned port;
-    envoi_security security;
-    char *user;
-    char *password;
-    char *token;
-    char *mech;
-    bool allow_plain_auth;
-    char *ca_file;
-    char *crl_file;
-    int ignore_cert;
-    int connect_ms;
-    int io_ms;
+    proto_endpoint ep;
     char *helo;
     bool partial;
     int dsn_notify;

@@ -19,8 +19,7 @@ envoi_smtp *envoi_smtp_new(void)
     envoi_smtp *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
-    s->connect_ms = DEFAULT_CONNECT_MS;
-    s->io_ms = DEFAULT_IO_MS;
+    proto_endpoint_init(&s->ep, DEFAULT_CONNECT_MS, DEFAULT_IO_MS);
     envoi_pp_init(&s->pp, &s->err);
     return s;
 }
@@ -31,13 +30,7 @@ void envoi_smtp_free(envoi_smtp *s)
         return;
     smtp_close(s, false);
     smtp_txn_clear(s);
-    free(s->host);
-    free(s->user);
-    envoi_secret_free(s->password);
-    envoi_secret_free(s->token);
-    free(s->mech);
-    free(s->ca_file);
-    free(s->crl_file);
+    proto_endpoint_free(&s->ep);
     free(s->helo);
     free(s->dsn_envid);
     envoi_pp_free(&s->pp);
@@ -50,106 +43,75 @@ void envoi_smtp_free(envoi_smtp *s)
     free(s);
 }
 
-/* Replace *dst by a copy of src (NULL clears). */
-static int set_string(envoi_smtp *s, char **dst, const char *src, bool secret)
+static int set_string(envoi_smtp *s, char **dst, const char *src)
 {
-    char *copy = NULL;
-    if (src && !(copy = strdup(src)))
-        return envoi_err_set(&s->err, ENVOI_ENOMEM, "out of memory");
-    if (secret)
-        envoi_secret_free(*dst);
-    else
-        free(*dst);
-    *dst = copy;
-    return 0;
-}
-
-static bool has_line_break(const char *p)
-{
-    return p && p[strcspn(p, "\r\n")] != '\0';
+    return proto_set_string(dst, src, false, &s->err);
 }
 
 int envoi_smtp_set_server(envoi_smtp *s, const char *host, unsigned port)
 {
-    if (!host || !*host || has_line_break(host) || port > 65535)
-        return envoi_err_set(&s->err, ENVOI_EINVAL, "invalid server");
-    s->port = port;
-    return set_string(s, &s->host, host, false);
+    return proto_endpoint_set_server(&s->ep, host, port, &s->err);
 }
 
 int envoi_smtp_set_security(envoi_smtp *s, envoi_security security)
 {
-    if (security != ENVOI_SECURITY_NONE && security != ENVOI_SECURITY_STARTTLS &&
-        security != ENVOI_SECURITY_TLS)
-        return envoi_err_set(&s->err, ENVOI_EINVAL, "invalid security setting");
-    s->security = security;
-    return 0;
+    return proto_endpoint_set_security(&s->ep, security, &s->err);
 }
 
 int envoi_smtp_set_login(envoi_smtp *s, const char *user, const char *password)
 {
-    int rc = set_string(s, &s->user, user, false);
-    return rc < 0 ? rc : set_string(s, &s->password, password, true);
+    return proto_endpoint_set_login(&s->ep, user, password, false, &s->err);
 }
 
 int envoi_smtp_set_oauth_token(envoi_smtp *s, const char *user, const char *token)
 {
-    int rc = set_string(s, &s->user, user, false);
-    return rc < 0 ? rc : set_string(s, &s->token, token, true);
+    return proto_endpoint_set_login(&s->ep, user, token, true, &s->err);
 }
 
 int envoi_smtp_set_auth_mechanism(envoi_smtp *s, const char *mechanism)
 {
     if (mechanism && !envoi_sasl_known(mechanism))
         return envoi_err_set(&s->err, ENVOI_EINVAL, "unknown authentication mechanism");
-    return set_string(s, &s->mech, mechanism, false);
+    return set_string(s, &s->ep.mech, mechanism);
 }
 
 int envoi_smtp_set_allow_plaintext_auth(envoi_smtp *s, bool allow)
 {
-    s->allow_plain_auth = allow;
+    s->ep.allow_plain_auth = allow;
     return 0;
 }
 
 int envoi_smtp_set_ca_file(envoi_smtp *s, const char *path)
 {
-    return set_string(s, &s->ca_file, path, false);
+    return set_string(s, &s->ep.ca_file, path);
 }
 
 int envoi_smtp_set_crl_file(envoi_smtp *s, const char *path)
 {
-    return set_string(s, &s->crl_file, path, false);
+    return set_string(s, &s->ep.crl_file, path);
 }
 
 int envoi_smtp_set_ignore_cert(envoi_smtp *s, int flags)
 {
-    s->ignore_cert = flags;
+    s->ep.ignore_cert = flags;
     return 0;
 }
 
 int envoi_smtp_set_connect_timeout(envoi_smtp *s, int ms)
 {
-    if (ms <= 0)
-        return envoi_err_set(&s->err, ENVOI_EINVAL, "timeout must be positive");
-    s->connect_ms = ms;
-    return 0;
+    return proto_endpoint_set_connect_timeout(&s->ep, ms, &s->err);
 }
 
 int envoi_smtp_set_timeout(envoi_smtp *s, int ms)
 {
-    if (ms <= 0)
-        return envoi_err_set(&s->err, ENVOI_EINVAL, "timeout must be positive");
-    s->io_ms = ms;
-    if (s->conn)
-        envoi_conn_set_timeout(s->conn, ms);
-    return 0;
+    return proto_endpoint_set_timeout(&s->ep, s->conn, ms, &s->err);
 }
 
 int envoi_smtp_set_helo_name(envoi_smtp *s, const char *name)
 {
     if (name && (!*name || strcspn(name, " \t\r\n") != strlen(name)))
         return envoi_err_set(&s->err, ENVOI_EINVAL, "invalid HELO name");
-    return set_string(s, &s->helo, name, false);
+    return set_string(s, &s->helo, name);
 }
 
 int envoi_smtp_set_partial_send(envoi_smtp *s, bool partial)
@@ -166,7 +128,7 @@ int envoi_smtp_set_dsn(envoi_smtp *s, int notify, envoi_dsn_ret ret, const char 
         return envoi_err_set(&s->err, ENVOI_EINVAL, "invalid DSN RET");
     s->dsn_notify = notify;
     s->dsn_ret = ret;
-    return set_string(s, &s->dsn_envid, envid, false);
+    return set_string(s, &s->dsn_envid, envid);
 }
 
 int envoi_smtp_set_trace(envoi_smtp *s, void (*trace)(void *ctx, bool sent, const char *line),
@@ -187,16 +149,16 @@ static int default_helo(envoi_smtp *s)
         strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") !=
             strlen(name))
         snprintf(name, sizeof name, "localhost");
-    return set_string(s, &s->helo, name, false);
+    return set_string(s, &s->helo, name);
 }
 
 static unsigned default_port(const envoi_smtp *s)
 {
-    if (s->port)
-        return s->port;
-    if (s->security == ENVOI_SECURITY_TLS)
+    if (s->ep.port)
+        return s->ep.port;
+    if (s->ep.security == ENVOI_SECURITY_TLS)
         return 465;
-    if (s->security == ENVOI_SECURITY_STARTTLS && s->user)
+    if (s->ep.security == ENVOI_SECURITY_STARTTLS && s->ep.user)
         return 587;
     return 25;
 }
@@ -206,24 +168,14 @@ int envoi_smtp_connect(envoi_smtp *s)
     if (s->state != SMTP_DISCONNECTED)
         return 0;
     envoi_err_clear(&s->err);
-    if (!s->host)
+    if (!s->ep.host)
         return envoi_err_set(&s->err, ENVOI_EINVAL, "no server set");
     if (!s->helo && default_helo(s) < 0)
         return ENVOI_ENOMEM;
-    int rc = envoi_conn_open(&s->conn, s->host, default_port(s), s->connect_ms, s->io_ms, &s->err);
-    if (rc < 0) {
-        s->conn = NULL;
+    int rc = proto_endpoint_open(&s->ep, default_port(s), &s->conn, &s->err);
+    if (rc < 0)
         return rc;
-    }
     s->pp.conn = s->conn;
-    if (s->security == ENVOI_SECURITY_TLS) {
-        envoi_tls_config cfg = {s->ca_file, s->crl_file, s->ignore_cert};
-        rc = envoi_conn_start_tls(s->conn, &cfg, &s->err);
-        if (rc < 0) {
-            smtp_close(s, false);
-            return rc;
-        }
-    }
     envoi_smtp_caps_reset(&s->caps);
     rc = smtp_enter(s, SMTP_GREETING);
     return rc < 0 ? rc : smtp_run(s, SMTP_READY);
