@@ -401,7 +401,10 @@ static void header_line(mime_core *c, const char *p, size_t n)
     if (cls == MIME_HL_OTHER) {
         mime_defect_add(c->msg, c->cur, MIME_DEFECT_NO_HEADER_SEPARATOR, c->pos);
         end_headers(c, c->pos, c->pos);
-        body_line(c, p, n);
+        if (c->state == CORE_HEADERS)
+            header_line(c, p, n); /* a message/rfc822 part: the line opens its message */
+        else
+            body_line(c, p, n);
         return;
     }
     if (cls == MIME_HL_CONT && c->hl_last == MIME_HL_OTHER) {
@@ -658,7 +661,9 @@ static size_t long_line_start(mime_core *c, const char *p, size_t n)
         n--;
         skipped = 1;
     }
-    if (c->state == CORE_HEADERS) {
+    /* A header block ended by the line may open a message/rfc822 part's
+     * message, whose header block the line starts in turn. */
+    while (c->state == CORE_HEADERS && c->rc == 0) {
         bool first = c->first_line;
         c->first_line = false;
         int cls = mime_header_line_class(p, n);
@@ -668,6 +673,7 @@ static size_t long_line_start(mime_core *c, const char *p, size_t n)
         } else {
             mime_defect_add(c->msg, c->cur, MIME_DEFECT_LONG_LINE, c->pos);
             c->hl_last = cls == MIME_HL_FIELD ? MIME_HL_FIELD : c->hl_last;
+            break;
         }
     }
     return long_piece(c, p, n, false) + skipped;
