@@ -3,6 +3,7 @@
 #define ENVOI_H
 
 #include "envoi/error.h"
+#include "envoi/imap.h"
 #include "envoi/message.h"
 #include "envoi/parse.h"
 #include "envoi/pop3.h"
