@@ -3,29 +3,16 @@
  * only the messages without \Seen), each message parsed. */
 #include <stdlib.h>
 
-#include "envoi/parse.h"
 #include "imap/session.h"
+#include "proto/gather.h"
 #include "util/err.h"
-
-static int collect(void *ctx, const void *data, size_t len)
-{
-    return envoi_buf_append(ctx, data, len) < 0 ? ENVOI_ENOMEM : 0;
-}
-
-static int parse_source(envoi_imap *s, const envoi_buf *src, envoi_message **out)
-{
-    int rc = envoi_message_parse(src->data ? src->data : "", src->len, out);
-    if (rc < 0)
-        return envoi_err_set(&s->err, rc, "cannot parse the message: %s", envoi_strerror(rc));
-    return 0;
-}
 
 static int read_at(envoi_imap *s, size_t index, envoi_imap_mode mode, envoi_message **out)
 {
     envoi_buf src = ENVOI_BUF_INIT;
-    int rc = envoi_imap_retrieve(s, s->entries[index].uid, mode, collect, &src);
+    int rc = envoi_imap_retrieve(s, s->entries[index].uid, mode, proto_gather_write, &src);
     if (rc == 0)
-        rc = parse_source(s, &src, out);
+        rc = proto_gather_parse(&src, out, &s->err);
     envoi_buf_free(&src);
     if (rc == 0)
         s->pos = index + 1;
@@ -84,45 +71,35 @@ struct get_all {
     envoi_imap_progress_fn progress;
     envoi_imap_message_fn on_message;
     void *ctx;
-    envoi_buf src;
-    size_t done, total;
-    unsigned long long bytes;
+    uint32_t current; /* the message being delivered */
+    proto_gather gather;
 };
 
 static int all_begin(void *ctx, uint32_t uid, uint64_t size)
 {
+    struct get_all *g = ctx;
     (void)uid;
     (void)size;
-    envoi_buf_clear(&((struct get_all *)ctx)->src);
+    proto_gather_begin(&g->gather);
     return 0;
 }
 
 static int all_data(void *ctx, const void *data, size_t len)
 {
+    return proto_gather_data(&((struct get_all *)ctx)->gather, data, len);
+}
+
+static int deliver(void *ctx, envoi_message *msg, bool *keep)
+{
     struct get_all *g = ctx;
-    g->bytes += len;
-    return collect(&g->src, data, len);
+    return g->on_message ? g->on_message(g->ctx, imap_entry_of(g->s, g->current), msg, keep) : 0;
 }
 
 static int all_end(void *ctx, uint32_t uid, int status)
 {
     struct get_all *g = ctx;
-    if (status < 0)
-        return status;
-    envoi_message *msg = NULL;
-    int rc = parse_source(g->s, &g->src, &msg);
-    envoi_buf_free(&g->src);
-    if (rc < 0)
-        return rc;
-    bool keep = false;
-    if (g->on_message)
-        rc = g->on_message(g->ctx, imap_entry_of(g->s, uid), msg, &keep);
-    if (!keep)
-        envoi_message_free(msg);
-    g->done++;
-    if (rc == 0 && g->progress)
-        rc = g->progress(g->ctx, g->done, g->total, g->bytes);
-    return rc;
+    g->current = uid; /* for deliver */
+    return proto_gather_end(&g->gather, status, deliver, g, g->progress, g->ctx);
 }
 
 int envoi_imap_get_all(envoi_imap *s, envoi_imap_mode mode, int flags,
@@ -141,10 +118,10 @@ int envoi_imap_get_all(envoi_imap *s, envoi_imap_mode mode, int flags,
             continue;
         uids[n++] = e->uid;
     }
-    struct get_all g = {s, progress, on_message, ctx, ENVOI_BUF_INIT, 0, n, 0};
+    struct get_all g = {s, progress, on_message, ctx, 0, {ENVOI_BUF_INIT, 0, n, 0, &s->err}};
     envoi_imap_retrieve_cb cb = {all_begin, all_data, all_end};
     rc = n ? envoi_imap_retrieve_many(s, uids, n, mode, &cb, &g) : 0;
-    envoi_buf_free(&g.src);
+    proto_gather_free(&g.gather);
     free(uids);
     return rc;
 }

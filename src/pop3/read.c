@@ -3,31 +3,18 @@
  * all, each message parsed. */
 #include <stdlib.h>
 
-#include "envoi/parse.h"
 #include "pop3/session.h"
+#include "proto/gather.h"
 #include "util/err.h"
-
-static int collect(void *ctx, const void *data, size_t len)
-{
-    return envoi_buf_append(ctx, data, len) < 0 ? ENVOI_ENOMEM : 0;
-}
-
-static int parse_source(envoi_pop3 *s, envoi_buf *src, envoi_message **out)
-{
-    int rc = envoi_message_parse(src->data ? src->data : "", src->len, out);
-    if (rc < 0)
-        return envoi_err_set(&s->err, rc, "cannot parse the message: %s", envoi_strerror(rc));
-    return 0;
-}
 
 static int read_at(envoi_pop3 *s, size_t index, envoi_pop3_mode mode, envoi_message **out)
 {
     envoi_buf src = ENVOI_BUF_INIT;
     unsigned number = s->entries[index].number;
-    int rc = mode == ENVOI_POP3_HEADERS ? envoi_pop3_top(s, number, 0, collect, &src)
-                                        : envoi_pop3_retrieve(s, number, collect, &src);
+    int rc = mode == ENVOI_POP3_HEADERS ? envoi_pop3_top(s, number, 0, proto_gather_write, &src)
+                                        : envoi_pop3_retrieve(s, number, proto_gather_write, &src);
     if (rc == 0)
-        rc = parse_source(s, &src, out);
+        rc = proto_gather_parse(&src, out, &s->err);
     envoi_buf_free(&src);
     if (rc == 0)
         s->pos = index + 1;
@@ -93,46 +80,36 @@ struct get_all {
     envoi_pop3_progress_fn progress;
     envoi_pop3_message_fn on_message;
     void *ctx;
-    envoi_buf src;
-    size_t done, total;
-    unsigned long long bytes;
+    unsigned current; /* the message being delivered */
+    proto_gather gather;
 };
 
 static int all_begin(void *ctx, unsigned number, const char *uidl, size_t size)
 {
+    struct get_all *g = ctx;
     (void)number;
     (void)uidl;
     (void)size;
-    envoi_buf_clear(&((struct get_all *)ctx)->src);
+    proto_gather_begin(&g->gather);
     return 0;
 }
 
 static int all_data(void *ctx, const void *data, size_t len)
 {
+    return proto_gather_data(&((struct get_all *)ctx)->gather, data, len);
+}
+
+static int deliver(void *ctx, envoi_message *msg, bool *keep)
+{
     struct get_all *g = ctx;
-    g->bytes += len;
-    return collect(&g->src, data, len);
+    return g->on_message ? g->on_message(g->ctx, pop3_entry(g->s, g->current), msg, keep) : 0;
 }
 
 static int all_end(void *ctx, unsigned number, int status)
 {
     struct get_all *g = ctx;
-    if (status < 0)
-        return status;
-    envoi_message *msg = NULL;
-    int rc = parse_source(g->s, &g->src, &msg);
-    envoi_buf_free(&g->src);
-    if (rc < 0)
-        return rc;
-    bool keep = false;
-    if (g->on_message)
-        rc = g->on_message(g->ctx, pop3_entry(g->s, number), msg, &keep);
-    if (!keep)
-        envoi_message_free(msg);
-    g->done++;
-    if (rc == 0 && g->progress)
-        rc = g->progress(g->ctx, g->done, g->total, g->bytes);
-    return rc;
+    g->current = number; /* for deliver */
+    return proto_gather_end(&g->gather, status, deliver, g, g->progress, g->ctx);
 }
 
 int envoi_pop3_get_all(envoi_pop3 *s, envoi_pop3_mode mode, int flags,
@@ -158,10 +135,10 @@ int envoi_pop3_get_all(envoi_pop3 *s, envoi_pop3_mode mode, int flags,
             continue;
         numbers[n++] = e->number;
     }
-    struct get_all g = {s, progress, on_message, ctx, ENVOI_BUF_INIT, 0, n, 0};
+    struct get_all g = {s, progress, on_message, ctx, 0, {ENVOI_BUF_INIT, 0, n, 0, &s->err}};
     envoi_pop3_retrieve_cb cb = {all_begin, all_data, all_end};
     rc = n ? envoi_pop3_retrieve_many(s, numbers, n, mode, &cb, &g) : 0;
-    envoi_buf_free(&g.src);
+    proto_gather_free(&g.gather);
     free(numbers);
     return rc;
 }

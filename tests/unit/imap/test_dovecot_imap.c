@@ -22,37 +22,14 @@
 
 #include "envoi.h"
 
+#include "../dovecot_peer.h"
+
 #define NALICE 4
 #define NBOB 120
 
-static char dir[64];
-static char peers[1024];
 static unsigned imap_port, imaps_port;
 static char *alice[NALICE]; /* what was delivered, with CRLF line ends */
 static char *bob[NBOB];
-
-static unsigned free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof sa;
-    if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
-        getsockname(fd, (struct sockaddr *)&sa, &len) < 0)
-        return 0;
-    close(fd);
-    return ntohs(sa.sin_port);
-}
-
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-    char cmd[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    return system(cmd);
-}
 
 /* The output of "doveadm CMD -u USER ARGS", as one string (free it). */
 static char *doveadm(const char *user, const char *cmd, const char *args)
@@ -67,32 +44,6 @@ static char *doveadm(const char *user, const char *cmd, const char *args)
     out[n] = '\0';
     pclose(p);
     return out;
-}
-
-static char *crlf(const char *lf, size_t len)
-{
-    char *out = malloc(2 * len + 1), *p = out;
-    for (size_t i = 0; i < len; i++) {
-        if (lf[i] == '\n')
-            *p++ = '\r';
-        *p++ = lf[i];
-    }
-    *p = '\0';
-    return out;
-}
-
-static char *deliver(const char *user, const char *text)
-{
-    char path[128];
-    snprintf(path, sizeof path, "%s/msg.eml", dir);
-    FILE *f = fopen(path, "w");
-    fwrite(text, 1, strlen(text), f);
-    fclose(f);
-    if (run("/usr/lib/dovecot/dovecot-lda -c %s/dovecot.conf -d %s < %s", dir, user, path) != 0) {
-        fprintf(stderr, "dovecot-lda could not deliver to %s\n", user);
-        return NULL;
-    }
-    return crlf(text, strlen(text));
 }
 
 static char *make_message(const char *user, int i, size_t long_line)
@@ -112,59 +63,40 @@ static char *make_message(const char *user, int i, size_t long_line)
     return m;
 }
 
+/* alice's last message has a line of 3000000 bytes. */
+static char *make_alice(const char *user, int i)
+{
+    return make_message(user, i, i == NALICE - 1 ? 3000000 : (size_t)i * 100);
+}
+
+static char *make_bob(const char *user, int i)
+{
+    return make_message(user, i, (size_t)i * 40);
+}
+
 static int setup(void **state)
 {
     (void)state;
     if (access("/usr/sbin/dovecot", X_OK) != 0 || access("/usr/lib/dovecot/imap", X_OK) != 0)
         return 0;
-    const char *env = getenv("ENVOI_PEERS");
-    if (env) {
-        snprintf(peers, sizeof peers, "%s", env);
-    } else {
-        snprintf(peers, sizeof peers, "%s", __FILE__);
-        char *cut = strstr(peers, "/unit/imap/");
-        if (!cut)
-            return 0;
-        snprintf(cut, sizeof peers - (size_t)(cut - peers), "/peers");
-    }
-    snprintf(dir, sizeof dir, "/tmp/envoi-imap-dovecot-XXXXXX");
-    if (!mkdtemp(dir) || chmod(dir, 0755) < 0)
-        return -1;
+    if (!find_peers())
+        return 0;
     imap_port = free_port();
     imaps_port = free_port();
-    if (run("%s/dovecot.sh start %s %u %u %u '' '' %u %u >%s/start.log 2>&1", peers, dir,
-            free_port(), free_port(), free_port(), imap_port, imaps_port, dir) != 0) {
-        run("cat %s/start.log >&2", dir);
+    char ports[64];
+    snprintf(ports, sizeof ports, "'' '' %u %u", imap_port, imaps_port);
+    if (start_dovecot(ports) < 0)
         return -1;
-    }
-    for (int i = 0; i < NALICE; i++) {
-        char *m = make_message("alice", i, i == NALICE - 1 ? 3000000 : (size_t)i * 100);
-        alice[i] = deliver("alice", m);
-        free(m);
-        if (!alice[i])
-            return -1;
-    }
-    for (int i = 0; i < NBOB; i++) {
-        char *m = make_message("bob", i, (size_t)i * 40);
-        bob[i] = deliver("bob", m);
-        free(m);
-        if (!bob[i])
-            return -1;
-    }
-    return 0;
+    return deliver_many("alice", alice, NALICE, make_alice) < 0 ||
+                   deliver_many("bob", bob, NBOB, make_bob) < 0
+               ? -1
+               : 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    if (dir[0]) {
-        run("%s/dovecot.sh stop %s", peers, dir);
-        run("rm -rf %s", dir);
-    }
-    for (int i = 0; i < NALICE; i++)
-        free(alice[i]);
-    for (int i = 0; i < NBOB; i++)
-        free(bob[i]);
+    stop_dovecot(alice, NALICE, bob, NBOB);
     return 0;
 }
 

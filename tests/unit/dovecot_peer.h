@@ -1,0 +1,133 @@
+/* What the unit tests against a real Dovecot share: a free loopback port,
+ * shell commands, the peers folder, and delivering a message with
+ * dovecot-lda (keeping its CRLF form, which is what the server gives back).
+ * It defines the test's Dovecot folder `dir` and the peers folder `peers`. */
+#ifndef ENVOI_TESTS_DOVECOT_PEER_H
+#define ENVOI_TESTS_DOVECOT_PEER_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+static char dir[64];     /* the Dovecot of this test */
+static char peers[1024]; /* tests/peers */
+
+static unsigned free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof sa;
+    if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
+        getsockname(fd, (struct sockaddr *)&sa, &len) < 0)
+        return 0;
+    close(fd);
+    return ntohs(sa.sin_port);
+}
+
+static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int run(const char *fmt, ...)
+{
+    char cmd[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    return system(cmd);
+}
+
+/* Find tests/peers: ENVOI_PEERS, else beside tests/unit/ where this file
+ * is. False when neither works. */
+static bool find_peers(void)
+{
+    const char *env = getenv("ENVOI_PEERS");
+    if (env) {
+        snprintf(peers, sizeof peers, "%s", env);
+        return true;
+    }
+    snprintf(peers, sizeof peers, "%s", __FILE__);
+    char *cut = strstr(peers, "/unit/");
+    if (!cut)
+        return false;
+    snprintf(cut, sizeof peers - (size_t)(cut - peers), "/peers");
+    return true;
+}
+
+static char *crlf(const char *lf, size_t len)
+{
+    char *out = malloc(2 * len + 1), *p = out;
+    for (size_t i = 0; i < len; i++) {
+        if (lf[i] == '\n')
+            *p++ = '\r';
+        *p++ = lf[i];
+    }
+    *p = '\0';
+    return out;
+}
+
+/* Deliver a message (LF line ends) to user; its CRLF form, or NULL. */
+static char *deliver(const char *user, const char *text)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/msg.eml", dir);
+    FILE *f = fopen(path, "w");
+    fwrite(text, 1, strlen(text), f);
+    fclose(f);
+    if (run("/usr/lib/dovecot/dovecot-lda -c %s/dovecot.conf -d %s < %s", dir, user, path) != 0) {
+        fprintf(stderr, "dovecot-lda could not deliver to %s\n", user);
+        return NULL;
+    }
+    return crlf(text, strlen(text));
+}
+
+/* Start Dovecot in a new folder under /tmp with the listeners given by
+ * dovecot.sh's port arguments after the three of submission ("%u %u" for
+ * POP3 and POP3S, "'' '' %u %u" for IMAP and IMAPS). 0, or -1 (its log on
+ * standard error). */
+static int start_dovecot(const char *ports)
+{
+    snprintf(dir, sizeof dir, "/tmp/envoi-dovecot-XXXXXX");
+    if (!mkdtemp(dir) || chmod(dir, 0755) < 0) /* the mail user must reach its mail */
+        return -1;
+    if (run("%s/dovecot.sh start %s %u %u %u %s >%s/start.log 2>&1", peers, dir, free_port(),
+            free_port(), free_port(), ports, dir) != 0) {
+        run("cat %s/start.log >&2", dir);
+        return -1;
+    }
+    return 0;
+}
+
+/* Deliver n messages made by make(user, i) to user, their CRLF forms into
+ * kept[]. 0 or -1. */
+static int deliver_many(const char *user, char **kept, int n, char *(*make)(const char *, int))
+{
+    for (int i = 0; i < n; i++) {
+        char *m = make(user, i);
+        kept[i] = deliver(user, m);
+        free(m);
+        if (!kept[i])
+            return -1;
+    }
+    return 0;
+}
+
+/* Stop Dovecot, remove its folder, free the kept messages. */
+static void stop_dovecot(char **kept, int n, char **more, int nmore)
+{
+    if (dir[0]) {
+        run("%s/dovecot.sh stop %s", peers, dir);
+        run("rm -rf %s", dir);
+    }
+    for (int i = 0; i < n; i++)
+        free(kept[i]);
+    for (int i = 0; i < nmore; i++)
+        free(more[i]);
+}
+
+#endif
