@@ -1,4 +1,5 @@
-/* "envoi fetch": list the maildrop, pick the messages (--unseen, --limit),
+/* "envoi fetch" over POP3 (IMAP folders are fetched by fetch_imap.c): list
+ * the maildrop, pick the messages (--unseen, --limit),
  * retrieve them pipelined in batches, commit each batch to the destination,
  * and only after a commit returned 0 mark its messages seen and, with
  * --delete, DELE them; QUIT makes the deletions happen. */
@@ -11,6 +12,8 @@
 
 #include "cli/exit_codes.h"
 #include "cli/fetch_dest.h"
+#include "cli/fetch_progress.h"
+#include "cli/fetch_imap.h"
 #include "cli/fetch_seen.h"
 #include "cli/help.h"
 #include "cli/mail_args.h"
@@ -42,15 +45,8 @@ typedef struct fetch_run {
 
 static void show_progress(fetch_run *r, bool last)
 {
-    if (!r->progress)
-        return;
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    double secs = (double)(now.tv_sec - r->start.tv_sec) + (now.tv_nsec - r->start.tv_nsec) / 1e9;
-    double rate = secs > 0 ? (double)r->done / secs : 0;
-    fprintf(r->errout, "\rfetched %zu/%zu messages, %.1f MiB, %.0f messages/s%s", r->done, r->total,
-            (double)r->bytes / (1024.0 * 1024.0), rate, last ? "\n" : "");
-    fflush(r->errout);
+    if (r->progress)
+        cli_fetch_show_progress(r->errout, &r->start, r->done, r->total, r->bytes, last);
 }
 
 static int on_begin(void *ctx, unsigned number, const char *uidl, size_t size)
@@ -133,16 +129,15 @@ static int dest_failure(fetch_run *r)
 }
 
 /* How many of the messages from first go into one batch. */
+static unsigned long long size_of(const void *ctx, size_t i)
+{
+    const fetch_run *r = ctx;
+    return r->entries[r->index[i]].size;
+}
+
 static size_t batch_size(const fetch_run *r, size_t first)
 {
-    size_t n = 0;
-    unsigned long long bytes = 0;
-    while (first + n < r->total && n < CLI_FETCH_BATCH_MESSAGES &&
-           (n == 0 || bytes < CLI_FETCH_BATCH_BYTES)) {
-        bytes += r->entries[r->index[first + n]].size;
-        n++;
-    }
-    return n;
+    return cli_fetch_batch_size(first, r->total, size_of, r);
 }
 
 static int fetch_batches(fetch_run *r)
@@ -298,7 +293,7 @@ int cli_fetch_main(int argc, char **argv, FILE *out, FILE *errout)
     } else if (r.args.help) {
         cli_help_fetch(out);
     } else if ((status = cli_mail_session_open(&r.ms, &r.args)) == 0) {
-        status = fetch_all(&r);
+        status = r.ms.imap ? cli_fetch_imap(&r.ms, &r.args, out, errout) : fetch_all(&r);
     }
     envoi_buf_free(&why);
     cli_dest_close(&r.dest);

@@ -1,5 +1,6 @@
 /* "envoi list": LIST and UIDL, then the header block of every message
- * (TOP n 0, pipelined), parsed and printed as a table or JSON Lines. */
+ * (TOP n 0, pipelined), parsed and printed as a table or JSON Lines; IMAP
+ * folders are listed by list_imap.c. */
 #include "cli/list.h"
 
 #include <jansson.h>
@@ -9,6 +10,7 @@
 #include "cli/exit_codes.h"
 #include "cli/help.h"
 #include "cli/json_message.h"
+#include "cli/list_imap.h"
 #include "cli/mail_args.h"
 #include "cli/mail_session.h"
 #include "cli/report.h"
@@ -161,7 +163,7 @@ int cli_list_main(int argc, char **argv, FILE *out, FILE *errout)
     } else if (r.args.help) {
         cli_help_list(out);
     } else if ((status = cli_mail_session_open(&r.ms, &r.args)) == 0) {
-        status = list_all(&r);
+        status = r.ms.imap ? cli_list_imap(&r.ms, &r.args, out) : list_all(&r);
     }
     envoi_buf_free(&why);
     envoi_buf_free(&r.header);

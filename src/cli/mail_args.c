@@ -23,6 +23,7 @@ enum opt_id {
     OPT_HEADERS_ONLY,
     OPT_LIMIT,
     OPT_SEEN_FILE,
+    OPT_FOLDER,
 };
 
 static const char *const server_options[] = {
@@ -59,11 +60,12 @@ static const struct option fetch_options[] = {
 static const struct option common_options[] = {
     {"protocol", required_argument, NULL, OPT_PROTOCOL},
     {"json", no_argument, NULL, OPT_JSON},
+    {"folder", required_argument, NULL, OPT_FOLDER},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
 };
 
-#define MAX_OPTIONS (SERVER_COUNT + 8 + 4 + 1)
+#define MAX_OPTIONS (SERVER_COUNT + 8 + 5 + 1)
 
 /* The option table of the command: server, common, and fetch options. */
 static void build_table(struct option *t, bool fetch)
@@ -140,6 +142,11 @@ static int apply_option(cli_mail_args *a, const struct option *t, int id, const 
     case OPT_JSON:
         a->json = true;
         return 0;
+    case OPT_FOLDER:
+        if (*value == '\0')
+            return usage(why, "option '--%s' needs a non-empty value", option_name(t, id));
+        a->folder = value;
+        return 0;
     case OPT_MAILDIR:
         return set_dest(a, CLI_DEST_MAILDIR, "maildir", value, why);
     case OPT_MBOX:
@@ -198,6 +205,13 @@ static int check_combinations(cli_mail_args *a, bool fetch, envoi_buf *why)
     int rc = cli_server_args_check(&a->server, why);
     if (rc != 0)
         return rc;
+    bool imap = strcmp(a->protocol, "imap") == 0;
+    if (a->folder && !imap)
+        return usage(why, "%s", "--folder needs --protocol imap (POP3 has one maildrop)");
+    if (a->seen_file && imap)
+        return usage(why, "%s", "--seen-file is for pop3: IMAP keeps \\Seen on the server");
+    if (!a->folder)
+        a->folder = "INBOX";
     if (!fetch)
         return 0;
     if (a->json) {

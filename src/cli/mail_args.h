@@ -20,7 +20,8 @@ typedef enum cli_fetch_dest {
 
 typedef struct cli_mail_args {
     cli_send_args server; /* only the server options are used */
-    const char *protocol; /* "pop3" (default) */
+    const char *protocol; /* "pop3" (default) or "imap" */
+    const char *folder;   /* IMAP folder, UTF-8 (default "INBOX") */
     bool json;
     bool verbose;
     bool help;

@@ -1,4 +1,4 @@
-/* Opening the POP3 session of "envoi list" / "envoi fetch" from the options
+/* Opening the POP3 or IMAP session of "envoi list" / "envoi fetch" from the options
  * and the config account, and reporting its failures. */
 #include "cli/mail_session.h"
 
@@ -12,6 +12,7 @@
 #include "util/err.h"
 
 static const cli_default_ports pop3_ports = {110, 110, 995};
+static const cli_default_ports imap_ports = {143, 143, 993};
 
 static int usage_error(cli_mail_session *m, const char *why)
 {
@@ -23,7 +24,7 @@ static int usage_error(cli_mail_session *m, const char *why)
 int cli_mail_session_fail(cli_mail_session *m)
 {
     envoi_buf line = ENVOI_BUF_INIT;
-    const char *server = m->pop3 ? m->plan.label : NULL;
+    const char *server = m->pop3 || m->imap ? m->plan.label : NULL;
     if (cli_describe_error(&line, &m->err, server) < 0)
         envoi_buf_clear(&line);
     cli_report(m->errout, m->command, "%s", line.data ? line.data : envoi_strerror(m->err.code));
@@ -34,6 +35,12 @@ int cli_mail_session_fail(cli_mail_session *m)
 int cli_mail_session_fail_pop3(cli_mail_session *m)
 {
     m->err = *envoi_pop3_error(m->pop3);
+    return cli_mail_session_fail(m);
+}
+
+int cli_mail_session_fail_imap(cli_mail_session *m)
+{
+    m->err = *envoi_imap_error(m->imap);
     return cli_mail_session_fail(m);
 }
 
@@ -81,7 +88,8 @@ static int make_plan(cli_mail_session *m, const cli_mail_args *a)
 {
     envoi_buf why = ENVOI_BUF_INIT;
     int rc = cli_server_plan_make(&m->plan, &a->server, m->have_account ? &m->acc : NULL,
-                                  getenv("ENVOI_PASSWORD"), &pop3_ports, &why);
+                                  getenv("ENVOI_PASSWORD"),
+                                  m->imap_wanted ? &imap_ports : &pop3_ports, &why);
     if (rc == 0 && !m->plan.host)
         rc = envoi_buf_append_str(&why, "no server: give --server (or --account with a "
                                         "config file)") < 0
@@ -105,9 +113,13 @@ static int hand_secret(cli_mail_session *m)
     int rc =
         cli_secret_read(p->secret_kind, p->secret_source, m->errout, m->command, &secret, &m->err);
     if (rc == 0) {
-        rc = p->secret_kind == CLI_SECRET_OAUTH
-                 ? envoi_pop3_set_oauth_token(m->pop3, p->user, secret.data)
-                 : envoi_pop3_set_login(m->pop3, p->user, secret.data);
+        bool oauth = p->secret_kind == CLI_SECRET_OAUTH;
+        if (m->imap)
+            rc = oauth ? envoi_imap_set_oauth_token(m->imap, p->user, secret.data)
+                       : envoi_imap_set_login(m->imap, p->user, secret.data);
+        else
+            rc = oauth ? envoi_pop3_set_oauth_token(m->pop3, p->user, secret.data)
+                       : envoi_pop3_set_login(m->pop3, p->user, secret.data);
         if (rc < 0)
             envoi_err_set(&m->err, rc, "--user %s: %s", p->user, envoi_strerror(rc));
     }
@@ -157,28 +169,69 @@ static int configure(cli_mail_session *m, const cli_mail_args *a)
     return rc;
 }
 
+static int configure_imap(cli_mail_session *m, const cli_mail_args *a)
+{
+    const cli_send_plan *p = &m->plan;
+    envoi_imap *s = m->imap;
+    int connect_ms = p->connect_timeout_ms >= 0 ? p->connect_timeout_ms : p->timeout_ms;
+    int rc = check_setting(m, envoi_imap_set_server(s, p->host, p->port), "--server", p->label);
+    if (rc == 0)
+        rc = check_setting(m, envoi_imap_set_security(s, p->security), "--security", NULL);
+    if (rc == 0 && p->timeout_ms >= 0)
+        rc = check_setting(m, envoi_imap_set_timeout(s, p->timeout_ms), "--timeout", NULL);
+    if (rc == 0 && connect_ms >= 0)
+        rc = check_setting(m, envoi_imap_set_connect_timeout(s, connect_ms), "--connect-timeout",
+                           NULL);
+    if (rc == 0 && p->ca_file)
+        rc = check_setting(m, envoi_imap_set_ca_file(s, p->ca_file), "--ca-file", p->ca_file);
+    if (rc == 0 && p->crl_file)
+        rc = check_setting(m, envoi_imap_set_crl_file(s, p->crl_file), "--crl-file", p->crl_file);
+    if (rc == 0 && p->ignore_cert)
+        rc = check_setting(m, envoi_imap_set_ignore_cert(s, p->ignore_cert), "--ignore-cert", NULL);
+    if (rc == 0 && p->auth)
+        rc = check_setting(m, envoi_imap_set_auth_mechanism(s, p->auth), "--auth", p->auth);
+    if (rc == 0 && a->server.allow_plaintext_auth)
+        rc = check_setting(m, envoi_imap_set_allow_plaintext_auth(s, true),
+                           "--allow-plaintext-auth", NULL);
+    if (rc == 0 && a->verbose)
+        rc = check_setting(m, envoi_imap_set_trace(s, trace_line, m->errout), "--verbose", NULL);
+    return rc;
+}
+
+static void free_sessions(cli_mail_session *m)
+{
+    envoi_pop3_free(m->pop3);
+    m->pop3 = NULL;
+    envoi_imap_free(m->imap);
+    m->imap = NULL;
+}
+
 int cli_mail_session_open(cli_mail_session *m, const cli_mail_args *a)
 {
-    if (strcmp(a->protocol, "pop3") != 0)
-        return usage_error(m, "--protocol imap is not supported yet: only pop3 is");
+    m->imap_wanted = strcmp(a->protocol, "imap") == 0;
     int status = load_config(m, a);
     if (status == 0)
         status = make_plan(m, a);
     if (status != 0)
         return status;
-    if (!(m->pop3 = envoi_pop3_new()))
-        return EX_OSERR;
-    int rc = configure(m, a);
+    int rc;
+    if (m->imap_wanted) {
+        if (!(m->imap = envoi_imap_new()))
+            return EX_OSERR;
+        rc = configure_imap(m, a);
+    } else {
+        if (!(m->pop3 = envoi_pop3_new()))
+            return EX_OSERR;
+        rc = configure(m, a);
+    }
     if (rc == ENVOI_EINVAL) {
-        envoi_pop3_free(m->pop3);
-        m->pop3 = NULL;
+        free_sessions(m);
         return usage_error(m, m->err.text);
     }
     if (rc == 0)
         rc = hand_secret(m);
     if (rc < 0) {
-        envoi_pop3_free(m->pop3); /* not connected yet: name no server */
-        m->pop3 = NULL;
+        free_sessions(m); /* not connected yet: name no server */
         return cli_mail_session_fail(m);
     }
     return 0;
@@ -191,8 +244,7 @@ const char *cli_mail_session_account(const cli_mail_session *m)
 
 void cli_mail_session_close(cli_mail_session *m)
 {
-    envoi_pop3_free(m->pop3);
-    m->pop3 = NULL;
+    free_sessions(m);
     cli_send_plan_free(&m->plan);
     envoi_config_free(m->cfg);
     m->cfg = NULL;

@@ -1,6 +1,6 @@
-/* The POP3 session of "envoi list" and "envoi fetch": the config account
- * merged under the options, the password read and handed over, errors
- * reported as "envoi: COMMAND: ..." with their exit status. */
+/* The POP3 or IMAP session of "envoi list" and "envoi fetch": the config
+ * account merged under the options, the password read and handed over,
+ * errors reported as "envoi: COMMAND: ..." with their exit status. */
 #ifndef ENVOI_CLI_MAIL_SESSION_H
 #define ENVOI_CLI_MAIL_SESSION_H
 
@@ -10,6 +10,7 @@
 #include "cli/config.h"
 #include "cli/mail_args.h"
 #include "cli/send_plan.h"
+#include "envoi/imap.h"
 #include "envoi/pop3.h"
 
 typedef struct cli_mail_session {
@@ -18,21 +19,26 @@ typedef struct cli_mail_session {
     envoi_account acc;
     bool have_account;
     cli_send_plan plan;
-    envoi_pop3 *pop3;
+    envoi_pop3 *pop3; /* --protocol pop3 */
+    envoi_imap *imap; /* --protocol imap */
+    bool imap_wanted;
     envoi_error err;
     FILE *errout;
 } cli_mail_session;
 
-/* Load the config, merge, check the protocol, make the session (not yet
- * connected). Returns 0 or the exit status, the failure reported. */
+/* Load the config, merge, make the session of the protocol (m->pop3 or
+ * m->imap, not yet connected). Returns 0 or the exit status, the failure
+ * reported. */
 int cli_mail_session_open(cli_mail_session *m, const cli_mail_args *a);
 /* Report m->err (naming the server) and return its exit status. */
 int cli_mail_session_fail(cli_mail_session *m);
 /* Report the session's error (envoi_pop3_error) and return its status. */
 int cli_mail_session_fail_pop3(cli_mail_session *m);
+/* Report the session's error (envoi_imap_error) and return its status. */
+int cli_mail_session_fail_imap(cli_mail_session *m);
 /* The account name when one applies, else NULL. */
 const char *cli_mail_session_account(const cli_mail_session *m);
-/* Free the session (without QUIT), the plan and the config. */
+/* Free the session (without QUIT or LOGOUT), the plan and the config. */
 void cli_mail_session_close(cli_mail_session *m);
 
 #endif

@@ -315,18 +315,19 @@ start_fault_server() {
     "$ENVOI_PEERS/fault_server.sh" start "$@"
 }
 
-# start_pop3_fault DIR PORT MODE [SERVER OPTIONS...]: the scripted POP3 server of
-# tests/peers/pop3_fault_server.py, logging the commands it gets in DIR/commands.log.
-start_pop3_fault() {
-    mkdir -p "$1"
-    : >"$1/commands.log"
-    local dir=$1 port=$2 mode=$3
-    shift 3
-    "${PY[@]}" "$ENVOI_PEERS/pop3_fault_server.py" --port "$port" --mode "$mode" \
+# start_scripted SERVER DIR PORT MODE [SERVER OPTIONS...]: one of the scripted servers of
+# tests/peers (pop3_fault_server.py, imap_fault_server.py), logging the commands it gets in
+# DIR/commands.log.
+start_scripted() {
+    local server=$1 dir=$2 port=$3 mode=$4
+    shift 4
+    mkdir -p "$dir"
+    : >"$dir/commands.log"
+    "${PY[@]}" "$ENVOI_PEERS/$server" --port "$port" --mode "$mode" \
         --log "$dir/commands.log" "$@" </dev/null >"$dir/server.log" 2>&1 &
     echo "kill $!" >>"$STOPS"
     local i
-    for i in $(seq 300); do # the big message's digest comes first
+    for i in $(seq 300); do # a big message's digest comes first
         if "${PY[@]}" -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' \
             "$port" 2>/dev/null; then
             return 0
@@ -335,3 +336,6 @@ start_pop3_fault() {
     done
     return 1
 }
+
+start_pop3_fault() { start_scripted pop3_fault_server.py "$@"; } # DIR PORT MODE [OPTIONS...]
+start_imap_fault() { start_scripted imap_fault_server.py "$@"; } # DIR PORT MODE [OPTIONS...]

@@ -167,7 +167,7 @@ assert_exit 0 "fetch --delete" "$ENVOI" fetch "${POPS[@]}" --maildir "$T/md5" --
 assert_eq "the maildir has all four" 4 "$(count_files "$T/md5/new")"
 assert_eq "messages left on the server" 0 "$(server_count alice)"
 
-# --- imap is not there yet --------------------------------------------------------------------
-assert_exit 64 "--protocol imap is refused" "$ENVOI" list --protocol imap "${POP[@]}"
+# --- IMAP-only options -----------------------------------------------------------------------
+assert_exit 64 "--folder is refused with pop3" "$ENVOI" list --folder INBOX "${POP[@]}"
 
 finish

@@ -135,9 +135,27 @@ static void test_protocol_is_pop3_or_imap(void **state)
     envoi_buf why = ENVOI_BUF_INIT;
     assert_int_equal(parse(&a, false, ARGC("--protocol", "imap"), ARGV("--protocol", "imap"), &why),
                      0);
-    assert_string_equal(a.protocol, "imap"); /* refused later: not supported yet */
+    assert_string_equal(a.protocol, "imap");
+    assert_string_equal(a.folder, "INBOX");
     cli_mail_args_free(&a);
     envoi_buf_free(&why);
+}
+
+static void test_folder_is_imap_only(void **state)
+{
+    (void)state;
+    cli_mail_args a;
+    envoi_buf why = ENVOI_BUF_INIT;
+    assert_int_equal(parse(&a, false, ARGC("--protocol", "imap", "--folder", "Reçus"),
+                           ARGV("--protocol", "imap", "--folder", "Reçus"), &why),
+                     0);
+    assert_string_equal(a.folder, "Reçus");
+    cli_mail_args_free(&a);
+    envoi_buf_free(&why);
+    LIST_USAGE("--folder needs --protocol imap", "--folder", "Junk");
+    LIST_USAGE("needs a non-empty value", "--protocol", "imap", "--folder", "");
+    FETCH_USAGE("--seen-file is for pop3", "--protocol", "imap", "--seen-file", "/s", "--maildir",
+                "/m");
 }
 
 static void test_help_needs_no_destination(void **state)
@@ -217,6 +235,7 @@ int main(void)
         cmocka_unit_test(test_server_values_checked_as_send_does),
         cmocka_unit_test(test_list_refuses_fetch_options),
         cmocka_unit_test(test_protocol_is_pop3_or_imap),
+        cmocka_unit_test(test_folder_is_imap_only),
         cmocka_unit_test(test_help_needs_no_destination),
         cmocka_unit_test(test_seen_file_defaults_under_state_home),
         cmocka_unit_test(test_pop3_ports_follow_security),

@@ -1,0 +1,265 @@
+/* "envoi fetch --protocol imap": SELECT the folder (EXAMINE with
+ * --headers-only), list it, pick the messages (not \Deleted, without \Seen
+ * with --unseen, --limit), retrieve them with BODY.PEEK in batches, commit
+ * each batch, and only after a commit returned 0 set \Seen on its messages
+ * or, with --delete, set \Deleted and expunge them (UID EXPUNGE with
+ * UIDPLUS, else EXPUNGE). */
+#include "cli/fetch_imap.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/exit_codes.h"
+#include "cli/fetch.h"
+#include "cli/fetch_dest.h"
+#include "cli/fetch_progress.h"
+#include "cli/report.h"
+#include "util/buf.h"
+
+typedef struct imap_fetch {
+    cli_mail_session *ms;
+    const cli_mail_args *args;
+    cli_dest dest;
+    uint32_t uidvalidity;
+    uint32_t *uids;  /* the messages to fetch, ascending */
+    uint64_t *sizes; /* their RFC822.SIZE */
+    size_t total;
+    uint32_t *batch; /* the UIDs of the batch that ended whole */
+    size_t nbatch;
+    size_t done;
+    unsigned long long bytes;
+    size_t too_large; /* messages left on the server: too large to hold */
+    bool dest_failed; /* a destination failure stopped the retrieval */
+    bool mark_seen;   /* \Seen after the commit (not with --headers-only) */
+    bool progress;
+    struct timespec start;
+    envoi_buf key; /* "imap:FOLDER:UIDVALIDITY:UID", the store's UIDL */
+    FILE *out;
+    FILE *errout;
+} imap_fetch;
+
+static void show_progress(imap_fetch *f, bool last)
+{
+    if (f->progress)
+        cli_fetch_show_progress(f->errout, &f->start, f->done, f->total, f->bytes, last);
+}
+
+static void report_too_large(imap_fetch *f, uint32_t uid)
+{
+    f->too_large++;
+    cli_report(f->errout, "fetch",
+               "message UID %" PRIu32 " is larger than %zu MiB, the most --store and --json "
+               "take: left on the server",
+               uid, CLI_DEST_HELD_MAX >> 20);
+}
+
+static int on_begin(void *ctx, uint32_t uid, uint64_t size)
+{
+    imap_fetch *f = ctx;
+    (void)size;
+    envoi_buf_clear(&f->key);
+    int rc = envoi_buf_printf(&f->key, "imap:%s:%" PRIu32 ":%" PRIu32, f->args->folder,
+                              f->uidvalidity, uid) < 0
+                 ? ENVOI_ENOMEM
+                 : cli_dest_begin(&f->dest, f->key.data);
+    f->dest_failed = rc < 0;
+    return rc;
+}
+
+static int on_data(void *ctx, const void *data, size_t len)
+{
+    imap_fetch *f = ctx;
+    f->bytes += len;
+    int rc = cli_dest_write(&f->dest, data, len);
+    f->dest_failed = rc < 0;
+    return rc;
+}
+
+static int on_end(void *ctx, uint32_t uid, int status)
+{
+    imap_fetch *f = ctx;
+    if (status != 0 || f->dest_failed) {
+        cli_dest_cancel(&f->dest); /* incomplete: never saved */
+        return 0;
+    }
+    int rc = cli_dest_end(&f->dest);
+    if (rc < 0) {
+        f->dest_failed = true;
+        return rc;
+    }
+    if (rc == 1) { /* its RFC822.SIZE was smaller than what came */
+        report_too_large(f, uid);
+        cli_dest_cancel(&f->dest);
+        return 0;
+    }
+    f->batch[f->nbatch++] = uid;
+    f->done++;
+    show_progress(f, false);
+    return 0;
+}
+
+/* After a commit returned 0: \Deleted and expunged with --delete (unless
+ * saving failed on the way: then only \Seen, as without --delete). */
+static int settle_batch(imap_fetch *f, bool can_delete)
+{
+    envoi_imap *s = f->ms->imap;
+    size_t n = f->nbatch;
+    f->nbatch = 0;
+    if (n == 0)
+        return 0;
+    if (f->args->delete_after && can_delete) {
+        int rc = envoi_imap_store_flags(s, f->batch, n, true, ENVOI_IMAP_DELETED, NULL);
+        if (rc == 0)
+            rc = envoi_imap_has_capability(s, "UIDPLUS") ? envoi_imap_expunge(s, f->batch, n)
+                                                         : envoi_imap_expunge(s, NULL, 0);
+        return rc;
+    }
+    return f->mark_seen ? envoi_imap_store_flags(s, f->batch, n, true, ENVOI_IMAP_SEEN, NULL) : 0;
+}
+
+static int dest_failure(imap_fetch *f)
+{
+    cli_report(f->errout, "fetch", "%s", f->dest.err.text[0] ? f->dest.err.text : "saving failed");
+    return EX_IOERR;
+}
+
+/* How many of the messages from first go into one batch. */
+static unsigned long long size_of(const void *ctx, size_t i)
+{
+    const imap_fetch *f = ctx;
+    return f->sizes[i];
+}
+
+static size_t batch_size(const imap_fetch *f, size_t first)
+{
+    return cli_fetch_batch_size(first, f->total, size_of, f);
+}
+
+static int fetch_batches(imap_fetch *f)
+{
+    envoi_imap *s = f->ms->imap;
+    envoi_imap_mode mode = f->args->headers_only ? ENVOI_IMAP_HEADERS : ENVOI_IMAP_WHOLE;
+    const envoi_imap_retrieve_cb cb = {on_begin, on_data, on_end};
+    int first_refusal = 0;
+    for (size_t first = 0; first < f->total;) {
+        size_t n = batch_size(f, first);
+        int rc = envoi_imap_retrieve_many(s, f->uids + first, n, mode, &cb, f);
+        first += n;
+        int code = envoi_imap_error(s)->code;
+        bool broken =
+            rc < 0 && !f->dest_failed && code != ENVOI_EPERMFAIL && code != ENVOI_ETEMPFAIL;
+        /* Whatever arrived whole is committed, even when the rest failed. */
+        if (cli_dest_commit(&f->dest) < 0)
+            return dest_failure(f);
+        if (broken) /* the folder is no longer selected: nothing to mark */
+            return cli_mail_session_fail_imap(f->ms);
+        int settled = settle_batch(f, !f->dest_failed);
+        if (f->dest_failed)
+            return dest_failure(f);
+        if (rc < 0 && !first_refusal)
+            first_refusal = rc;
+        if (settled < 0)
+            return cli_mail_session_fail_imap(f->ms);
+    }
+    show_progress(f, true);
+    if (first_refusal) {
+        cli_mail_session_fail_imap(f->ms);
+        int lrc = envoi_imap_logout(s);
+        (void)lrc;
+        return cli_exit_for_code(first_refusal);
+    }
+    if (envoi_imap_logout(s) < 0)
+        return cli_mail_session_fail_imap(f->ms);
+    return f->too_large ? EX_DATAERR : EX_OK;
+}
+
+/* The messages to fetch: not \Deleted, without \Seen with --unseen,
+ * --limit; copied, as the listing does not outlive an expunge. */
+static int select_messages(imap_fetch *f)
+{
+    const envoi_imap_entry *entries;
+    size_t count;
+    if (envoi_imap_list_messages(f->ms->imap, NULL, 0, &entries, &count) < 0)
+        return cli_mail_session_fail_imap(f->ms);
+    size_t room = count ? count : 1;
+    f->uids = calloc(room, sizeof *f->uids);
+    f->sizes = calloc(room, sizeof *f->sizes);
+    f->batch = calloc(room, sizeof *f->batch);
+    if (!f->uids || !f->sizes || !f->batch)
+        return EX_OSERR;
+    for (size_t i = 0; i < count; i++) {
+        const envoi_imap_entry *e = &entries[i];
+        if (e->flags & ENVOI_IMAP_DELETED)
+            continue;
+        if (f->args->unseen && (e->flags & ENVOI_IMAP_SEEN))
+            continue;
+        if (f->args->limit && f->total == f->args->limit)
+            break;
+        if (cli_dest_holds_whole(f->args->dest) && e->size > CLI_DEST_HELD_MAX) {
+            report_too_large(f, e->uid);
+            continue;
+        }
+        f->sizes[f->total] = e->size;
+        f->uids[f->total++] = e->uid;
+    }
+    return 0;
+}
+
+static int open_folder(imap_fetch *f)
+{
+    envoi_imap *s = f->ms->imap;
+    bool examine = f->args->headers_only;
+    if (envoi_imap_select(s, f->args->folder, examine) < 0)
+        return cli_mail_session_fail_imap(f->ms);
+    const envoi_imap_mailbox *mb = envoi_imap_selected(s);
+    f->uidvalidity = mb ? mb->uidvalidity : 0;
+    bool read_only = !mb || mb->read_only;
+    if (f->args->delete_after && read_only) {
+        cli_report(f->errout, "fetch", "--delete: the folder %s is read-only on the server",
+                   f->args->folder);
+        return EX_NOPERM;
+    }
+    f->mark_seen = !examine && !read_only;
+    return 0;
+}
+
+static int open_dest(imap_fetch *f)
+{
+    const char *account = cli_mail_session_account(f->ms);
+    if (!account)
+        account = f->ms->plan.user;
+    if (cli_dest_open(&f->dest, f->args->dest, f->args->dest_path, account, f->out) < 0) {
+        cli_report(f->errout, "fetch", "%s", f->dest.err.text);
+        return EX_CANTCREAT;
+    }
+    return 0;
+}
+
+int cli_fetch_imap(cli_mail_session *m, const cli_mail_args *a, FILE *out, FILE *errout)
+{
+    imap_fetch f;
+    memset(&f, 0, sizeof f);
+    f.ms = m;
+    f.args = a;
+    f.out = out;
+    f.errout = errout;
+    int status = open_folder(&f);
+    if (status == 0)
+        status = select_messages(&f);
+    if (status == 0)
+        status = open_dest(&f);
+    if (status == 0) {
+        f.progress = isatty(fileno(errout)) == 1;
+        clock_gettime(CLOCK_MONOTONIC, &f.start);
+        status = fetch_batches(&f);
+    }
+    cli_dest_close(&f.dest);
+    free(f.uids);
+    free(f.sizes);
+    free(f.batch);
+    envoi_buf_free(&f.key);
+    return status;
+}
