@@ -39,6 +39,7 @@ void cli_help_main(FILE *out)
             "  list      show the messages on a POP3 server\n"
             "  fetch     save the messages of a POP3 server (maildir, mbox, store, JSON)\n"
             "  store     search the mail store and show its messages\n"
+            "  folders   list, create, delete, rename, subscribe IMAP folders\n"
             "  help      show the help of a command: envoi help send\n"
             "\n"
             "Options:\n"
@@ -373,6 +374,43 @@ void cli_help_store(FILE *out)
           "Exit status: 0 done (also when nothing matched), 64 usage error or a bad\n"
           "query, 66 no such database or message, 70 internal error.\n",
           out);
+}
+
+void cli_help_folders(FILE *out)
+{
+    fprintf(out,
+            "Usage: envoi folders list [--status] [--json] [OPTIONS]\n"
+            "       envoi folders create NAME [OPTIONS]\n"
+            "       envoi folders delete NAME [OPTIONS]\n"
+            "       envoi folders rename OLD NEW [OPTIONS]\n"
+            "       envoi folders subscribe|unsubscribe NAME [OPTIONS]\n"
+            "\n"
+            "Manage the folders of an IMAP account. Names are UTF-8 (sent in modified\n"
+            "UTF-7), with the server's hierarchy delimiter between levels (\"Work/2026\").\n"
+            "list prints one line per folder: name, delimiter (- when flat) and\n"
+            "attributes (\\HasChildren, and the special use: \\Sent \\Trash \\Drafts \\Junk\n"
+            "\\Archive \\All \\Flagged; - when none), tab separated. The other actions\n"
+            "print nothing; a refusal prints the server's words.\n"
+            "\n"
+            "%s"
+            "  --status                   (list) add the message and unseen counts of\n"
+            "                             each folder (STATUS; - for \\Noselect)\n"
+            "  --json                     (list) one JSON object per folder: name, wire,\n"
+            "                             delimiter, attributes, special_use,\n"
+            "                             selectable (and messages, unseen)\n"
+            "  -h, --help                 show this help\n"
+            "\n"
+            "The protocol is imap (--protocol pop3 is a usage error).\n"
+            "\n"
+            "Examples:\n"
+            "  envoi folders list --account work --status\n"
+            "  envoi folders create \"Reçus/2026\" --account work\n"
+            "  envoi folders rename Old Archive/Old --account work\n"
+            "\n"
+            "%s"
+            "With folders, 69 is also: the folder does not exist, already exists, or\n"
+            "cannot be deleted (the server's words are shown).\n",
+            server_options, mail_exit_codes);
 }
 
 void cli_help_hint(FILE *out, const char *command)

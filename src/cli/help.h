@@ -11,6 +11,7 @@ void cli_help_extract(FILE *out);
 void cli_help_list(FILE *out);
 void cli_help_fetch(FILE *out);
 void cli_help_store(FILE *out);
+void cli_help_folders(FILE *out);
 /* "Try 'envoi [COMMAND ]--help'." after a usage error. */
 void cli_help_hint(FILE *out, const char *command);
 

@@ -24,6 +24,7 @@ enum opt_id {
     OPT_LIMIT,
     OPT_SEEN_FILE,
     OPT_FOLDER,
+    OPT_STATUS,
 };
 
 static const char *const server_options[] = {
@@ -57,6 +58,10 @@ static const struct option fetch_options[] = {
     {"seen-file", required_argument, NULL, OPT_SEEN_FILE},
 };
 
+static const struct option folders_options[] = {
+    {"status", no_argument, NULL, OPT_STATUS},
+};
+
 static const struct option common_options[] = {
     {"protocol", required_argument, NULL, OPT_PROTOCOL},
     {"json", no_argument, NULL, OPT_JSON},
@@ -67,8 +72,9 @@ static const struct option common_options[] = {
 
 #define MAX_OPTIONS (SERVER_COUNT + 8 + 5 + 1)
 
-/* The option table of the command: server, common, and fetch options. */
-static void build_table(struct option *t, bool fetch)
+/* The option table of the command: server, common, and fetch (or folders)
+ * options. */
+static void build_table(struct option *t, bool fetch, bool folders)
 {
     size_t n = 0;
     for (size_t i = 0; i < SERVER_COUNT; i++) {
@@ -81,6 +87,8 @@ static void build_table(struct option *t, bool fetch)
     if (fetch)
         for (size_t i = 0; i < sizeof fetch_options / sizeof fetch_options[0]; i++)
             t[n++] = fetch_options[i];
+    if (folders)
+        t[n++] = folders_options[0];
     t[n] = (struct option){NULL, 0, NULL, 0};
 }
 
@@ -171,6 +179,9 @@ static int apply_option(cli_mail_args *a, const struct option *t, int id, const 
             return usage(why, "option '--%s' needs a non-empty value", option_name(t, id));
         a->seen_file = value;
         return 0;
+    case OPT_STATUS:
+        a->status = true;
+        return 0;
     case 'v':
         a->verbose = true;
         return 0;
@@ -236,12 +247,15 @@ static int check_combinations(cli_mail_args *a, bool fetch, envoi_buf *why)
     return 0;
 }
 
-int cli_mail_args_parse(cli_mail_args *a, bool fetch, int argc, char **argv, envoi_buf *why)
+/* getopt_long over argv; optind is then the first argument that is not an
+ * option (GNU getopt moves them all to the end). */
+static int parse_options(cli_mail_args *a, bool fetch, bool folders, int argc, char **argv,
+                         envoi_buf *why)
 {
     memset(a, 0, sizeof *a);
     cli_server_args_init(&a->server);
     struct option table[MAX_OPTIONS];
-    build_table(table, fetch);
+    build_table(table, fetch, folders);
     optind = 0; /* glibc: start afresh, even when called again */
     opterr = 0;
     int ret;
@@ -252,11 +266,34 @@ int cli_mail_args_parse(cli_mail_args *a, bool fetch, int argc, char **argv, env
         if (rc != 0)
             return rc;
     }
+    return 0;
+}
+
+int cli_mail_args_parse(cli_mail_args *a, bool fetch, int argc, char **argv, envoi_buf *why)
+{
+    int rc = parse_options(a, fetch, false, argc, argv, why);
+    if (rc != 0)
+        return rc;
     if (optind < argc)
         return usage(why, "unexpected argument '%s'", argv[optind]);
     if (!a->protocol)
         a->protocol = "pop3";
     return check_combinations(a, fetch, why);
+}
+
+int cli_mail_args_parse_folders(cli_mail_args *a, int argc, char **argv, envoi_buf *why)
+{
+    int rc = parse_options(a, false, true, argc, argv, why);
+    if (rc != 0)
+        return rc;
+    a->operands = argv + optind;
+    a->operand_count = optind < argc ? (size_t)(argc - optind) : 0;
+    if (a->protocol && strcmp(a->protocol, "imap") != 0)
+        return usage(why, "%s", "folders are an IMAP matter: --protocol must be imap");
+    a->protocol = "imap";
+    if (a->folder)
+        return usage(why, "%s", "--folder is not used here: name the folders as arguments");
+    return check_combinations(a, false, why);
 }
 
 void cli_mail_args_free(cli_mail_args *a)

@@ -33,12 +33,20 @@ typedef struct cli_mail_args {
     bool headers_only;
     size_t limit; /* 0: no limit */
     const char *seen_file;
+    /* folders only */
+    bool status;     /* --status */
+    char **operands; /* the arguments that are not options (into argv) */
+    size_t operand_count;
 } cli_mail_args;
 
 /* Parse argv[1..argc-1] (argv[0] is "list" or "fetch"; fetch takes the
  * destination options too). Returns 0, CLI_USAGE with the reason in why,
  * or ENVOI_ENOMEM. Free with cli_mail_args_free. */
 int cli_mail_args_parse(cli_mail_args *a, bool fetch, int argc, char **argv, envoi_buf *why);
+/* The same for "envoi folders" (argv[0]): the server options, --json,
+ * --status and --verbose; the other arguments (action, names) are left in
+ * a->operands. The protocol is imap (--protocol pop3 is CLI_USAGE). */
+int cli_mail_args_parse_folders(cli_mail_args *a, int argc, char **argv, envoi_buf *why);
 void cli_mail_args_free(cli_mail_args *a);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "cli/extract.h"
 #include "cli/fetch.h"
+#include "cli/folders.h"
 #include "cli/help.h"
 #include "cli/list.h"
 #include "cli/parse.h"
@@ -42,6 +43,10 @@ static int show_help(int argc, char **argv)
     }
     if (strcmp(argv[1], "store") == 0) {
         cli_help_store(stdout);
+        return EX_OK;
+    }
+    if (strcmp(argv[1], "folders") == 0) {
+        cli_help_folders(stdout);
         return EX_OK;
     }
     cli_report(stderr, "help", "no command '%s'", argv[1]);
@@ -81,6 +86,8 @@ int main(int argc, char **argv)
         return cli_fetch_main(argc - 1, argv + 1, stdout, stderr);
     if (strcmp(command, "store") == 0)
         return cli_store_main(argc - 1, argv + 1, stdout, stderr);
+    if (strcmp(command, "folders") == 0)
+        return cli_folders_main(argc - 1, argv + 1, stdout, stderr);
     if (command[0] == '-')
         cli_report(stderr, NULL, "unknown option '%s'", command);
     else
