@@ -271,8 +271,12 @@ int store_maildir_end(store_maildir *m, envoi_error *err)
 {
     if (m->fd < 0)
         return envoi_err_set(err, ENVOI_ESTATE, "no maildir message is being written");
-    /* Start writeback now so the commit's fsync finds less to do. */
-    if (m->sync == STORE_SYNC_EACH || m->sync == STORE_SYNC_AUTO)
+    /* Start writeback now so the commit's fsync of each file finds less to
+     * do; not for a batch that will be made durable by one syncfs (AUTO past
+     * STORE_SYNCFS_MIN), where it only cost time (12% of a 5,000-message
+     * fetch on ext4). */
+    if (m->sync == STORE_SYNC_EACH ||
+        (m->sync == STORE_SYNC_AUTO && m->count - m->committed < STORE_SYNCFS_MIN))
         sync_file_range(m->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
     int fd = m->fd;
     m->fd = -1;
