@@ -86,6 +86,23 @@ static char *deliver(const char *user, const char *text)
     return crlf(text, strlen(text));
 }
 
+/* A test message to user, number i: an encoded-word subject, then body (the
+ * protocol's tricky lines), a line of long_line letters and a last line. */
+static char *make_test_message(const char *user, int i, const char *body, size_t long_line)
+{
+    size_t cap = long_line + strlen(body) + 4096;
+    char *m = malloc(cap);
+    int n = snprintf(m, cap,
+                     "From: Sender <sender@localhost>\nTo: %s@localhost\n"
+                     "Subject: message %d =?UTF-8?Q?gr=C3=BC=C3=9Fe?=\n"
+                     "Message-ID: <%d.%s@envoi.test>\n\n%s",
+                     user, i, i, user, body);
+    for (size_t k = 0; k < long_line; k++)
+        m[n++] = (char)('a' + k % 26);
+    n += snprintf(m + n, cap - (size_t)n, "\nlast line of %d\n", i);
+    return m;
+}
+
 /* Start Dovecot in a new folder under /tmp with the listeners given by
  * dovecot.sh's port arguments after the three of submission ("%u %u" for
  * POP3 and POP3S, "'' '' %u %u" for IMAP and IMAPS). 0, or -1 (its log on

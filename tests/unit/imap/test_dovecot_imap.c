@@ -48,19 +48,10 @@ static char *doveadm(const char *user, const char *cmd, const char *args)
 
 static char *make_message(const char *user, int i, size_t long_line)
 {
-    size_t cap = long_line + 4096;
-    char *m = malloc(cap);
-    int n = snprintf(m, cap,
-                     "From: Sender <sender@localhost>\nTo: %s@localhost\n"
-                     "Subject: message %d =?UTF-8?Q?gr=C3=BC=C3=9Fe?=\n"
-                     "Message-ID: <%d.%s@envoi.test>\n\n"
-                     "Gr\xc3\xbc\xc3\x9f"
-                     "e, 8-bit text\n(unbalanced ) parenthesis { and {5}\n",
-                     user, i, i, user);
-    for (size_t k = 0; k < long_line; k++)
-        m[n++] = (char)('a' + k % 26);
-    n += snprintf(m + n, cap - (size_t)n, "\nlast line of %d\n", i);
-    return m;
+    return make_test_message(user, i,
+                             "Gr\xc3\xbc\xc3\x9f"
+                             "e, 8-bit text\n(unbalanced ) parenthesis { and {5}\n",
+                             long_line);
 }
 
 /* alice's last message has a line of 3000000 bytes. */

@@ -33,19 +33,10 @@ static char *bob[NBOB];
 
 static char *make_message(const char *user, int i, size_t long_line)
 {
-    size_t cap = long_line + 4096;
-    char *m = malloc(cap);
-    int n = snprintf(m, cap,
-                     "From: Sender <sender@localhost>\nTo: %s@localhost\n"
-                     "Subject: message %d =?UTF-8?Q?gr=C3=BC=C3=9Fe?=\n"
-                     "Message-ID: <%d.%s@envoi.test>\n\n"
-                     ".a line starting with a dot\n..two dots\n.\n"
-                     "Grüße, 8-bit text\nFrom the start of a line\n",
-                     user, i, i, user);
-    for (size_t k = 0; k < long_line; k++)
-        m[n++] = (char)('a' + k % 26);
-    n += snprintf(m + n, cap - (size_t)n, "\nlast line of %d\n", i);
-    return m;
+    return make_test_message(user, i,
+                             ".a line starting with a dot\n..two dots\n.\n"
+                             "Grüße, 8-bit text\nFrom the start of a line\n",
+                             long_line);
 }
 
 /* alice's last message has a line of 300000 bytes. */
