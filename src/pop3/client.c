@@ -25,14 +25,7 @@ const char *const pop3_state_names[] = {
 
 void pop3_close(envoi_pop3 *s, bool polite)
 {
-    if (s->conn && polite) {
-        envoi_error ignored;
-        envoi_pp_send(&s->pp, "QUIT", 4, 4);
-        envoi_conn_flush(s->conn, &ignored);
-    }
-    envoi_conn_close(s->conn);
-    s->conn = NULL;
-    s->pp.conn = NULL;
+    envoi_pp_hang_up(&s->pp, &s->conn, polite ? "QUIT" : NULL);
     s->state = POP3_DISCONNECTED;
     envoi_sasl_free(s->sasl);
     s->sasl = NULL;

@@ -100,3 +100,16 @@ int envoi_pp_read_response(envoi_pp *pp, envoi_pp_line_fn fn, void *ctx)
             return rc;
     }
 }
+
+void envoi_pp_hang_up(envoi_pp *pp, envoi_conn **conn, const char *farewell)
+{
+    if (*conn && farewell) {
+        envoi_error ignored;
+        size_t len = strlen(farewell);
+        envoi_pp_send(pp, farewell, len, len);
+        envoi_conn_flush(*conn, &ignored);
+    }
+    envoi_conn_close(*conn);
+    *conn = NULL;
+    pp->conn = NULL;
+}

@@ -34,6 +34,10 @@ typedef struct envoi_pp {
 /* Defaults: lines up to 4 KiB, 256 lines and 64 KiB per response. */
 void envoi_pp_init(envoi_pp *pp, envoi_error *err);
 void envoi_pp_free(envoi_pp *pp);
+/* End the conversation on pp's connection: send farewell ("QUIT") first
+ * when it is not NULL, without waiting for the answer, then close the
+ * connection (which pp does not own: the caller's handle is cleared). */
+void envoi_pp_hang_up(envoi_pp *pp, envoi_conn **conn, const char *farewell);
 
 /* Buffered: cmd and CRLF are queued on the connection. The trace shows the
  * first `visible` bytes of cmd followed by "****" when visible < len, so a

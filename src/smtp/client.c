@@ -39,14 +39,7 @@ static int send_hello(envoi_smtp *s, const char *verb)
 
 void smtp_close(envoi_smtp *s, bool polite)
 {
-    if (s->conn && polite) {
-        envoi_error ignored;
-        envoi_pp_send(&s->pp, "QUIT", 4, 4);
-        envoi_conn_flush(s->conn, &ignored);
-    }
-    envoi_conn_close(s->conn);
-    s->conn = NULL;
-    s->pp.conn = NULL;
+    envoi_pp_hang_up(&s->pp, &s->conn, polite ? "QUIT" : NULL);
     s->state = SMTP_DISCONNECTED;
     envoi_smtp_caps_reset(&s->caps);
     envoi_sasl_free(s->sasl);
