@@ -76,9 +76,22 @@ for line in sys.stdin:
     if o["name"] == sys.argv[1]:
         print(o["name"], o["delimiter"], o["selectable"])' "$CHILD" <<<"$JSON")"
 assert_contains "the wire name is modified UTF-7" "$JSON" '"wire":"Re&AOc-us &AOk-t&AOk-"'
-# Special use: exactly what the server announces in its LIST responses (seen with -v; Dovecot's
-# test configuration may announce none).
+# Special use (RFC 6154): the test Dovecot marks Sent, Trash, Drafts and Junk once they exist;
+# what envoi shows is exactly what the server announces in its LIST responses (seen with -v).
+for f in Sent Trash Drafts Junk; do
+    assert_exit 0 "create $f" "$ENVOI" folders create "$f" "${IM[@]}"
+done
+assert_exit 0 "folders list --json after creating them" "$ENVOI" folders list "${IM[@]}" --json
+JSON=$OUT
+assert_eq "each of them has its special use in JSON" \
+    "Drafts=\\Drafts Junk=\\Junk Sent=\\Sent Trash=\\Trash " \
+    "$("${PY[@]}" -c 'import json,sys
+for line in sys.stdin:
+    o = json.loads(line)
+    if o["special_use"]:
+        print(o["name"] + "=" + " ".join(o["special_use"]))' <<<"$JSON" | sort | tr '\n' ' ')"
 assert_exit 0 "folders list -v" "$ENVOI" folders list -v "${IM[@]}"
+assert_matches "the text shows Sent's special use" "$(grep $'^Sent\t' <<<"$OUT")" '\\Sent'
 assert_contains "the trace shows the LIST" "$ERR" 'LIST "" "*"'
 SPECIAL_RE='\\(Sent|Trash|Drafts|Junk|Archive|All|Flagged)'
 ANNOUNCED=$(grep -E '^< \* LIST ' <<<"$ERR" | grep -oE "$SPECIAL_RE" | sort | tr '\n' ' ')

@@ -76,6 +76,23 @@ postmaster_address = postmaster@localhost
 first_valid_uid = $MAIL_UID
 last_valid_uid = 0
 mail_location = maildir:~/Maildir
+# The default namespace, with the special-use folders of RFC 6154 (not
+# created automatically: the tests create them and read their attributes).
+namespace inbox {
+  inbox = yes
+  mailbox Sent {
+    special_use = \\Sent
+  }
+  mailbox Trash {
+    special_use = \\Trash
+  }
+  mailbox Drafts {
+    special_use = \\Drafts
+  }
+  mailbox Junk {
+    special_use = \\Junk
+  }
+}
 auth_mechanisms = plain login cram-md5 apop
 ssl = yes
 ssl_cert = <$dir/certs/localhost.pem

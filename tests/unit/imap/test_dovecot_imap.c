@@ -502,6 +502,37 @@ static void folders_with_a_non_ascii_name(void **state)
     envoi_imap_free(s);
 }
 
+static void sent_copy_goes_into_the_special_use_sent_folder(void **state)
+{
+    (void)state;
+    envoi_imap *s = session("carol", ENVOI_SECURITY_STARTTLS, NULL);
+    assert_null(envoi_imap_special_folder(s, ENVOI_IMAP_SENT)); /* not created yet */
+    check(s, envoi_imap_create(s, "Sent"));
+    check(s, envoi_imap_create(s, "Trash"));
+    int attrs = 0;
+    assert_true(listed(s, "Sent", &attrs)); /* a new LIST */
+    assert_true(attrs & ENVOI_IMAP_SENT);
+    const char *sent = envoi_imap_special_folder(s, ENVOI_IMAP_SENT);
+    assert_non_null(sent);
+    assert_string_equal(sent, "Sent");
+    const char *trash = envoi_imap_special_folder(s, ENVOI_IMAP_TRASH);
+    assert_non_null(trash);
+    assert_string_equal(trash, "Trash");
+    assert_null(envoi_imap_special_folder(s, ENVOI_IMAP_ARCHIVE));
+    envoi_message *m = envoi_message_new();
+    assert_int_equal(envoi_message_set_from(m, "carol@localhost"), 0);
+    assert_int_equal(envoi_message_add_to(m, "alice@localhost"), 0);
+    assert_int_equal(envoi_message_set_subject(m, "copy of what was sent"), 0);
+    assert_int_equal(envoi_message_set_text(m, "sent text\n", 10), 0);
+    check(s, envoi_imap_append_message(s, sent, m, ENVOI_IMAP_SEEN, 0, NULL));
+    envoi_message_free(m);
+    char *out = doveadm("carol", "fetch", "'flags hdr.subject' mailbox Sent all");
+    assert_non_null(strstr(out, "copy of what was sent"));
+    assert_non_null(strstr(out, "\\Seen"));
+    free(out);
+    envoi_imap_free(s);
+}
+
 static void append_fetch_move_and_expunge_checked_on_the_server(void **state)
 {
     (void)state;
@@ -669,6 +700,7 @@ int main(void)
         cmocka_unit_test(reading_model_moves_and_goes_out_of_range),
         cmocka_unit_test(flags_search_and_get_all_unseen),
         cmocka_unit_test(folders_with_a_non_ascii_name),
+        cmocka_unit_test(sent_copy_goes_into_the_special_use_sent_folder),
         cmocka_unit_test(append_fetch_move_and_expunge_checked_on_the_server),
         cmocka_unit_test(mbox_user_appends_and_reads_back),
         cmocka_unit_test(idle_reports_a_new_message),
