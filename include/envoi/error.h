@@ -40,13 +40,16 @@ enum envoi_code {
     ENVOI_ESTATE = -23,       /* call not valid in the session's current state */
     ENVOI_ECONFIG = -24,      /* configuration file error */
     ENVOI_EIDNA = -25,        /* domain name could not be converted to IDNA */
+    ENVOI_ENOTFOUND = -26,    /* no such message, id or entry */
 };
 
 /* Details of the last failure of a session. Text is NUL-terminated. */
 typedef struct envoi_error {
     int code;          /* ENVOI_E... */
     int reply_code;    /* server's reply code (e.g. 550), 0 when none */
-    char enhanced[16]; /* enhanced status code "5.1.1", empty when none */
+    char enhanced[32]; /* SMTP enhanced status code ("5.1.1"), POP3 or IMAP
+                          response code ("SYS/PERM", "AUTHENTICATIONFAILED");
+                          empty when none */
     char text[1024];   /* human-readable: the server's words or the cause */
 } envoi_error;
 

@@ -31,8 +31,8 @@
  *
  * Errors: the envoi_error of the session holds the server's words; its
  * `enhanced` field holds the response code in brackets when the server gave
- * one ("TRYCREATE", "NONEXISTENT"; cut to the field's 15 characters, so
- * AUTHENTICATIONFAILED reads "AUTHENTICATIONF"). A tagged NO is
+ * one ("TRYCREATE", "NONEXISTENT", "AUTHENTICATIONFAILED"; cut to the
+ * field's 31 characters). A tagged NO is
  * ENVOI_EPERMFAIL ([UNAVAILABLE], [INUSE], [LIMIT]: ENVOI_ETEMPFAIL); a NO
  * to the login or [AUTHENTICATIONFAILED] ENVOI_EAUTH; BAD ENVOI_EPROTOCOL;
  * a BYE while a command is under way ENVOI_ECLOSED. A session belongs to
@@ -353,6 +353,8 @@ typedef enum envoi_imap_event_kind {
     ENVOI_IMAP_EVENT_EXISTS,  /* number: the new message count */
     ENVOI_IMAP_EVENT_EXPUNGE, /* number: the sequence number removed */
     ENVOI_IMAP_EVENT_FLAGS,   /* number: a sequence number; uid, flags when given */
+    ENVOI_IMAP_EVENT_TICK,    /* nothing came for about a second (lets the
+                                 callback stop the wait: a signal, a deadline) */
 } envoi_imap_event_kind;
 
 typedef struct envoi_imap_event {
@@ -365,8 +367,10 @@ typedef struct envoi_imap_event {
 /* IDLE (RFC 2177) until on_event returns nonzero (a negative code is
  * returned as is, a positive value ends with 0) or timeout_ms passes (0
  * returned); the caller calls again to go on waiting (servers end an IDLE
- * after 30 minutes: keep timeout_ms below that). ENVOI_ESTATE when no
- * folder is selected, ENVOI_EUNSUPPORTED when the server has no IDLE. */
+ * after 30 minutes: keep timeout_ms below that). While nothing comes,
+ * on_event gets ENVOI_IMAP_EVENT_TICK about every second. ENVOI_ESTATE
+ * when no folder is selected, ENVOI_EUNSUPPORTED when the server has no
+ * IDLE. */
 int envoi_imap_idle(envoi_imap *s, int timeout_ms,
                     int (*on_event)(void *ctx, const envoi_imap_event *ev), void *ctx);
 

@@ -11,6 +11,7 @@ int cli_exit_for_code(int code)
     case ENVOI_EIDNA:
         return EX_DATAERR;
     case ENVOI_EFILE:
+    case ENVOI_ENOTFOUND:
         return EX_NOINPUT;
     case ENVOI_ERESOLVE:
     case ENVOI_ECONNECT:

@@ -70,6 +70,7 @@ static const struct code_info codes[] = {
     {ENVOI_ESTATE, "ENVOI_ESTATE", "call not valid in the session's current state"},
     {ENVOI_ECONFIG, "ENVOI_ECONFIG", "configuration error"},
     {ENVOI_EIDNA, "ENVOI_EIDNA", "domain name cannot be converted to IDNA"},
+    {ENVOI_ENOTFOUND, "ENVOI_ENOTFOUND", "no such message or entry"},
 };
 
 static const struct code_info *find_code(int code)

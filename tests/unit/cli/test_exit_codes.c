@@ -41,6 +41,7 @@ static void test_every_code_has_its_exit_status(void **state)
         {ENVOI_ESTATE, EX_SOFTWARE},
         {ENVOI_ECONFIG, EX_CONFIG},
         {ENVOI_EIDNA, EX_DATAERR},
+        {ENVOI_ENOTFOUND, EX_NOINPUT},
     };
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
         if (cli_exit_for_code(table[i].code) != table[i].status)

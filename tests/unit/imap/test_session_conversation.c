@@ -196,6 +196,7 @@ static void login_refused_is_eauth_and_the_trace_hides_the_password(void **state
     assert_int_equal(envoi_imap_set_trace(s, trace_line, trace), 0);
     assert_int_equal(envoi_imap_connect(s), ENVOI_EAUTH);
     assert_non_null(strstr(envoi_imap_error(s)->text, "Authentication failed."));
+    assert_string_equal(envoi_imap_error(s)->enhanced, "AUTHENTICATIONFAILED");
     assert_non_null(strstr(envoi_imap_alerts(s), "expires soon"));
     assert_false(envoi_error_is_temporary(envoi_imap_error(s)));
     assert_non_null(strstr(trace, "C: A0001 LOGIN \"alice\" \"****\""));
