@@ -263,6 +263,11 @@ int envoi_imap_uids_after(envoi_imap *s, uint32_t after, uint32_t **uids, size_t
  * free (the reading position then starts over). */
 int envoi_imap_list_messages(envoi_imap *s, const uint32_t *uids, size_t n,
                              const envoi_imap_entry **entries, size_t *count);
+/* Every message of the selected folder with UID, size and flags only (from,
+ * subject, date and message_id "", internal_date 0): about a tenth of the
+ * data, for callers that retrieve the messages anyway. The reading model
+ * lists again with envelopes when it is used afterwards. */
+int envoi_imap_list_brief(envoi_imap *s, const envoi_imap_entry **entries, size_t *count);
 
 /* One message (or its header block) passed to write as it arrives.
  * ENVOI_EPERMFAIL when no message has this UID. */

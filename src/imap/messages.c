@@ -205,9 +205,12 @@ void imap_note_flags(envoi_imap *s, const imap_response *r)
 }
 
 static const char LIST_ITEMS[] = "(UID RFC822.SIZE FLAGS INTERNALDATE ENVELOPE)";
+static const char BRIEF_ITEMS[] = "(UID RFC822.SIZE FLAGS)";
 
-int envoi_imap_list_messages(envoi_imap *s, const uint32_t *uids, size_t n,
-                             const envoi_imap_entry **entries, size_t *count)
+/* The listing of envoi_imap_list_messages (items LIST_ITEMS) or of
+ * envoi_imap_list_brief (BRIEF_ITEMS, which the reading model cannot use). */
+static int list_items(envoi_imap *s, const uint32_t *uids, size_t n, const char *items,
+                      const envoi_imap_entry **entries, size_t *count)
 {
     int rc = imap_need_selected(s);
     if (rc < 0)
@@ -216,7 +219,7 @@ int envoi_imap_list_messages(envoi_imap *s, const uint32_t *uids, size_t n,
     if (!uids) {
         imap_cmd c;
         imap_cmd_init(&c);
-        imap_cmd_addf(&c, "UID FETCH 1:* %s", LIST_ITEMS);
+        imap_cmd_addf(&c, "UID FETCH 1:* %s", items);
         rc = s->mbox.exists ? imap_run(s, &c, on_listing, s) : 0;
         imap_cmd_free(&c);
     } else {
@@ -224,7 +227,7 @@ int envoi_imap_list_messages(envoi_imap *s, const uint32_t *uids, size_t n,
         size_t k;
         if ((rc = imap_uid_sort(uids, n, &sorted, &k)) < 0)
             return envoi_err_set(&s->err, rc, "out of memory");
-        rc = imap_pipeline(s, sorted, k, LIST_BATCH, "UID FETCH", LIST_ITEMS, NULL, on_listing, s);
+        rc = imap_pipeline(s, sorted, k, LIST_BATCH, "UID FETCH", items, NULL, on_listing, s);
         free(sorted);
     }
     if (s->nentries)
@@ -244,13 +247,24 @@ int envoi_imap_list_messages(envoi_imap *s, const uint32_t *uids, size_t n,
         s->entries[m++] = s->entries[i];
     }
     s->nentries = m;
-    s->listed = rc == 0 && !uids;
+    s->listed = rc == 0 && !uids && items == LIST_ITEMS;
     s->pos = 0;
     if (entries)
         *entries = s->entries;
     if (count)
         *count = s->nentries;
     return rc;
+}
+
+int envoi_imap_list_messages(envoi_imap *s, const uint32_t *uids, size_t n,
+                             const envoi_imap_entry **entries, size_t *count)
+{
+    return list_items(s, uids, n, LIST_ITEMS, entries, count);
+}
+
+int envoi_imap_list_brief(envoi_imap *s, const envoi_imap_entry **entries, size_t *count)
+{
+    return list_items(s, NULL, 0, BRIEF_ITEMS, entries, count);
 }
 
 int imap_ensure_listed(envoi_imap *s)

@@ -350,6 +350,43 @@ static void pipelined_retrieval_of_many_messages_in_uid_order(void **state)
     envoi_imap_free(s);
 }
 
+static void brief_listing_has_the_uids_sizes_and_flags_of_the_full_one(void **state)
+{
+    (void)state;
+    envoi_imap *s = session("bob", ENVOI_SECURITY_STARTTLS, NULL);
+    check(s, envoi_imap_select(s, "INBOX", true));
+    const envoi_imap_entry *e;
+    size_t n;
+    check(s, envoi_imap_list_messages(s, NULL, 0, &e, &n));
+    assert_int_equal(n, NBOB);
+    uint32_t uid[NBOB];
+    uint64_t size[NBOB];
+    unsigned flags[NBOB];
+    for (size_t i = 0; i < n; i++) {
+        uid[i] = e[i].uid;
+        size[i] = e[i].size;
+        flags[i] = e[i].flags;
+        assert_true(e[i].subject[0] != '\0');
+    }
+    check(s, envoi_imap_list_brief(s, &e, &n));
+    assert_int_equal(n, NBOB);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(e[i].uid, uid[i]);
+        assert_int_equal(e[i].size, size[i]);
+        assert_int_equal(e[i].flags, flags[i]);
+        assert_string_equal(e[i].subject, "");
+        assert_string_equal(e[i].from, "");
+        assert_int_equal(e[i].internal_date, 0);
+    }
+    /* The reading model lists again, with envelopes. */
+    envoi_message *m = NULL;
+    check(s, envoi_imap_read_first(s, ENVOI_IMAP_HEADERS, &m));
+    assert_non_null(m);
+    envoi_message_free(m);
+    assert_true(envoi_imap_current(s)->subject[0] != '\0');
+    envoi_imap_free(s);
+}
+
 static void reading_model_moves_and_goes_out_of_range(void **state)
 {
     (void)state;
@@ -697,6 +734,7 @@ int main(void)
         cmocka_unit_test(wrong_password_is_eauth),
         cmocka_unit_test(headers_only_is_the_header_block),
         cmocka_unit_test(pipelined_retrieval_of_many_messages_in_uid_order),
+        cmocka_unit_test(brief_listing_has_the_uids_sizes_and_flags_of_the_full_one),
         cmocka_unit_test(reading_model_moves_and_goes_out_of_range),
         cmocka_unit_test(flags_search_and_get_all_unseen),
         cmocka_unit_test(folders_with_a_non_ascii_name),
