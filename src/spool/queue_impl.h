@@ -1,0 +1,137 @@
+/* The spool queue's handle and what its files share: one SQLite connection
+ * per role with cached prepared statements, errors into envoi_error,
+ * transactions, the clock, ids, subjects and the retry policy. */
+#ifndef ENVOI_SPOOL_QUEUE_IMPL_H
+#define ENVOI_SPOOL_QUEUE_IMPL_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "spool/queue.h"
+
+/* Recipient outcomes as stored: the spool_outcome values, a pending
+ * recipient being SPOOL_OUT_DEFERRED. */
+#define QUEUE_RCPT_PENDING SPOOL_OUT_DEFERRED
+
+/* Statements prepared once per connection (SQL in queue_db.c). */
+enum queue_sql {
+    QS_SAVEPOINT,
+    QS_RELEASE_SAVEPOINT,
+    QS_ROLLBACK_SAVEPOINT,
+    QS_INSERT_MESSAGE,
+    QS_INSERT_RCPT,
+    QS_PAUSED,
+    QS_SET_PAUSED,
+    QS_DUE,
+    QS_TAKE,
+    QS_PENDING_RCPTS,
+    QS_MSG_STATE,
+    QS_SET_OUTCOME,
+    QS_INSERT_ATTEMPT,
+    QS_TALLY,
+    QS_FIRST_REPLY,
+    QS_EXPIRE_RCPTS,
+    QS_FINISH,
+    QS_RELEASE,
+    QS_INFO,
+    QS_RCPTS,
+    QS_HISTORY,
+    QS_SOURCE,
+    QS_COUNTS,
+    QS_COUNT_DUE,
+    QS_NEXT_DUE,
+    QS_RETRY_PENDING,
+    QS_RETRY_ERROR,
+    QS_RETRY_RCPTS,
+    QS_CANCEL,
+    QS_COUNT
+};
+
+typedef struct queue_conn {
+    sqlite3 *db;
+    sqlite3_stmt *stmt[QS_COUNT];
+} queue_conn;
+
+/* A submission waiting in the group committer's batch; it lives on the
+ * submitter's stack until done is set (under spool_queue.mu). */
+typedef struct queue_pending {
+    const spool_submission *m;
+    const char *subject;
+    const char *search; /* lowercase sender, recipients and subject */
+    char id[SPOOL_ID_SIZE];
+    int64_t now_ms;
+    int rc;
+    envoi_error *err;
+    bool done;
+    struct queue_pending *next;
+} queue_pending;
+
+struct spool_queue {
+    spool_policy policy;
+    /* Leases, records, queries and administration: one at a time. */
+    pthread_mutex_t main_mu;
+    queue_conn main;
+    /* The group committer: its own connection and thread, fed the batch. */
+    queue_conn commit;
+    pthread_t committer;
+    bool committer_running;
+    pthread_mutex_t mu;
+    pthread_cond_t work_cv;
+    pthread_cond_t done_cv;
+    queue_pending *head;
+    queue_pending **tail;
+    size_t pending_n;  /* entries in the batch being gathered */
+    size_t last_batch; /* entries in the batch committed last */
+    bool stopping;
+    atomic_uint_fast64_t commits;
+    atomic_int_fast64_t clock_shift_ms; /* tests move time forward */
+};
+
+/* The current time in milliseconds since the epoch (plus a test shift). */
+int64_t queue_now_ms(spool_queue *q);
+
+/* Open a connection on path (created when missing) with the queue's
+ * pragmas: WAL, synchronous=FULL, busy timeout. */
+int queue_conn_open(queue_conn *c, const char *path, envoi_error *err);
+void queue_conn_close(queue_conn *c);
+/* Record SQLite's current error on c (what names the operation) and return
+ * the matching ENVOI_E... code; a full disk says so. */
+int queue_fail(queue_conn *c, envoi_error *err, const char *what);
+/* The statement, prepared on first use, reset and unbound; NULL after
+ * recording the failure. */
+sqlite3_stmt *queue_stmt(queue_conn *c, enum queue_sql which, envoi_error *err);
+/* Run SQL without results. */
+int queue_exec(queue_conn *c, const char *sql, envoi_error *err);
+/* BEGIN IMMEDIATE (the write lock, waited for with the busy timeout). */
+int queue_begin(queue_conn *c, envoi_error *err);
+/* Commit when rc is 0, else roll back; returns rc or the commit's failure. */
+int queue_end(queue_conn *c, int rc, envoi_error *err);
+/* Step a statement that returns no row: 0 or the recorded failure. */
+int queue_step_done(queue_conn *c, sqlite3_stmt *s, envoi_error *err, const char *what);
+/* A malloc'd copy of a text column ("" for NULL); NULL when out of memory. */
+char *queue_column_dup(sqlite3_stmt *s, int col);
+
+/* Create or migrate the schema (queue_schema.c). */
+int queue_schema_ensure(queue_conn *c, envoi_error *err);
+
+/* A new id: 12 base-32 digits of now_ms, then 10 random ones. */
+int queue_id_new(char id[SPOOL_ID_SIZE], int64_t now_ms);
+
+/* The decoded Subject of a message's header, bounded; malloc'd, "" when
+ * none; NULL when out of memory. */
+char *queue_subject(const void *source, size_t len);
+
+/* Milliseconds to wait before try attempts + 1, after `attempts` tries
+ * failed (attempts >= 1), jitter included. */
+int64_t queue_backoff_ms(const spool_policy *p, unsigned attempts);
+
+/* Start and stop the group committer thread (queue_commit.c). */
+int queue_committer_start(spool_queue *q, envoi_error *err);
+void queue_committer_stop(spool_queue *q);
+/* Hand a validated submission to the committer and wait for its commit. */
+int queue_commit_wait(spool_queue *q, queue_pending *p);
+
+#endif
