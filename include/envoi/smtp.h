@@ -116,6 +116,9 @@ const char *envoi_smtp_auth_mechanisms(const envoi_smtp *s);
 const char *envoi_smtp_ehlo_lines(const envoi_smtp *s);
 /* True when the connection is encrypted. */
 bool envoi_smtp_is_encrypted(const envoi_smtp *s);
+/* True while a connection is open (after connect, until QUIT, close or a
+ * failure that ended it): the next send reuses it. */
+bool envoi_smtp_is_connected(const envoi_smtp *s);
 
 /* Send a composed message to its To, Cc and Bcc recipients. */
 int envoi_smtp_send(envoi_smtp *s, envoi_message *msg);

@@ -206,6 +206,11 @@ bool envoi_smtp_is_encrypted(const envoi_smtp *s)
     return s->conn && envoi_conn_is_tls(s->conn);
 }
 
+bool envoi_smtp_is_connected(const envoi_smtp *s)
+{
+    return s->state != SMTP_DISCONNECTED;
+}
+
 /* One message: connect when needed, envelope, body; the connection stays
  * open for the next message unless it failed. */
 static int send_body(envoi_smtp *s, smtp_body *body, const char *from, const char *const *rcpts,

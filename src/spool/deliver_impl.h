@@ -1,0 +1,81 @@
+/* The insides of the delivery pool, shared by deliver*.c: relays with their
+ * token buckets and connection slots, workers with their sessions. */
+#ifndef ENVOI_SPOOL_DELIVER_IMPL_H
+#define ENVOI_SPOOL_DELIVER_IMPL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "envoi/smtp.h"
+#include "spool/deliver.h"
+
+typedef struct dlv_relay {
+    spool_relay cfg;
+    char label[300];
+    pthread_mutex_t mu;
+    double tokens;     /* rate limit: messages that may go now */
+    int64_t refill_ms; /* when tokens were last refilled */
+    unsigned open;     /* connections open over all workers */
+} dlv_relay;
+
+typedef struct dlv_conn {
+    envoi_smtp *s;
+    bool connected;    /* a connection is (believed) open */
+    bool slot;         /* holds one of the relay's connection slots */
+    int64_t used_ms;   /* last message sent over it */
+    unsigned messages; /* messages sent over the current connection */
+} dlv_conn;
+
+typedef struct dlv_worker {
+    struct spool_delivery *d;
+    pthread_t thread;
+    bool started;
+    char owner[96];
+    dlv_conn *conns; /* one per relay */
+} dlv_worker;
+
+struct spool_delivery {
+    spool_queue *q;
+    dlv_relay *relays;
+    size_t nrelays;
+    dlv_worker *workers;
+    unsigned nworkers;
+    char *capture_dir;
+    char *hostname;
+    spool_log_fn log;
+    void *log_ctx;
+    size_t batch;
+    int64_t lease_ms;
+    unsigned max_sleep_ms;
+
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool stopping;
+    uint64_t wakes;
+    spool_delivery_stats stats;
+};
+
+int64_t dlv_now_ms(void);
+void dlv_log(struct spool_delivery *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Sleep up to ms, or until woken or stopping; true when stopping. */
+bool dlv_wait(struct spool_delivery *d, int64_t ms, uint64_t seen_wakes);
+bool dlv_stopping(struct spool_delivery *d);
+void dlv_count(struct spool_delivery *d, uint64_t *counter);
+
+/* deliver_send.c: one leased message, from relay choice to the recorded
+ * outcome and the notification. False when it was given back untried (no
+ * connection slot free, or stopping): the rest of the batch goes back too. */
+bool dlv_deliver(dlv_worker *w, spool_lease *l);
+/* Close connections unused longer than their relay's idle time (all when
+ * force). */
+void dlv_close_idle(dlv_worker *w, bool force);
+
+/* deliver_rate.c: take one token of the relay's bucket, waiting for it;
+ * false when stopping. Connection slots: take one (waiting at most
+ * wait_ms), give it back. */
+bool dlv_rate_take(struct spool_delivery *d, dlv_relay *r);
+bool dlv_slot_take(struct spool_delivery *d, dlv_relay *r, int64_t wait_ms);
+void dlv_slot_give(dlv_relay *r);
+
+#endif
