@@ -42,6 +42,11 @@ fuzz: deps build-fuzz/Makefile
 	cmake --build build-fuzz -j $(JOBS)
 	tests/fuzz/run build-fuzz $${FUZZ_SECONDS:-30}
 
+# envoid in the foreground on the embedded defaults: queue under ./var, HTTP API on
+# 127.0.0.1:8025 (a config file's [spool] section, when there is one, applies).
+run: build
+	build/bin/envoid --foreground
+
 install: build
 	cmake --install build --prefix $(PREFIX)
 

@@ -1,0 +1,60 @@
+/* The HTTP JSON API of envoid, apart from the HTTP server: a request
+ * (method, path, query, body) in, a status and a JSON body out.
+ *
+ *   POST /v1/messages                 submit (JSON, or message/rfc822 with ?from=&to=)
+ *   GET  /v1/messages?status=&q=&offset=&limit=   list, newest first
+ *   GET  /v1/messages/{id}            status, recipients, attempts
+ *   POST /v1/messages/{id}/retry      retry now
+ *   POST /v1/messages/{id}/cancel     cancel a pending message
+ *   GET  /v1/stats                    counts and paused
+ *   POST /v1/pause, POST /v1/resume   refuse / accept new submissions
+ *
+ * Errors are {"error": "..."} with 400, 401, 404, 405, 409, 413, 415, 503,
+ * 507 or 500. */
+#ifndef ENVOI_DAEMON_API_H
+#define ENVOI_DAEMON_API_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "spool/queue.h"
+
+typedef struct envoid_api {
+    spool_queue *queue;
+    const char *spool_dir;
+    size_t max_message;
+    void (*submitted)(void *ctx); /* called after each accepted submission; may be NULL */
+    void *submitted_ctx;
+} envoid_api;
+
+typedef struct envoid_query_arg {
+    char *key;
+    char *value; /* "" when the argument has no '=' */
+} envoid_query_arg;
+
+typedef struct envoid_request {
+    const char *method;
+    const char *path;
+    const char *content_type; /* NULL when absent */
+    const envoid_query_arg *args;
+    size_t arg_count;
+    const char *body;
+    size_t body_len;
+} envoid_request;
+
+typedef struct envoid_reply {
+    unsigned status;
+    char *body;        /* JSON text (malloc'd), NUL-terminated */
+    const char *allow; /* for 405: the methods allowed */
+} envoid_reply;
+
+/* Answer req. Never fails: on any problem the reply is an error status. */
+void envoid_api_handle(const envoid_api *api, const envoid_request *req, envoid_reply *rep);
+/* An error reply: {"error": text}. */
+void envoid_reply_error(envoid_reply *rep, unsigned status, const char *text);
+void envoid_reply_free(envoid_reply *rep);
+/* The largest request body accepted for a given source limit: room for a
+ * JSON-escaped source. */
+size_t envoid_api_body_limit(size_t max_message);
+
+#endif

@@ -1,0 +1,58 @@
+#!/bin/bash
+# envoid with its spool on a small tmpfs that fills up: a submission is refused with 507 and
+# nothing half-written (the queue still holds exactly the messages acknowledged before), then
+# accepted again once space is freed. Needs root (mount); says so and passes nothing otherwise.
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+ENVOID=${ENVOID:-${ENVOI_BUILD:-$ENVOI_TESTS/../build}/bin/envoid}
+if [[ ! -x $ENVOID ]]; then
+    fail "envoid binary present" "not executable: $ENVOID"
+    finish
+fi
+export XDG_CONFIG_HOME=$T/xdg
+DISK=$T/disk
+mkdir -p "$DISK"
+if [[ $(id -u) != 0 ]] || ! mount -t tmpfs -o size=8m,mode=0700 tmpfs "$DISK" 2>/dev/null; then
+    echo "# skipped: mounting a tmpfs needs root"
+    exit 0
+fi
+echo "umount -l '$DISK'" >>"$STOPS"
+
+PORT=$(free_port)
+printf '[spool]\ndir = %s\nlisten = 127.0.0.1:%s\nworkers = 0\nmax-message-size = 4M\n' \
+    "$DISK/spool" "$PORT" >"$T/envoi.conf"
+"$ENVOID" --foreground --config "$T/envoi.conf" </dev/null >/dev/null 2>"$T/envoid.log" &
+PID=$!
+echo "kill -TERM $PID" >>"$STOPS"
+for _ in $(seq 100); do
+    curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/v1/stats" && break
+    sleep 0.1
+done
+
+submit() { # TEXT_SIZE: CODE and BODY set
+    "${PY[@]}" -c 'import json,sys; print(json.dumps({"from":"a@example.org","to":"b@example.org",
+      "subject":"fill","text":("z"*70+"\n")*(int(sys.argv[1])//71)}))' "$1" >"$T/msg.json"
+    CODE=$(curl -s -o "$T/.body" -w '%{http_code}' --max-time 30 -H 'Content-Type: application/json' \
+        --data-binary "@$T/msg.json" "http://127.0.0.1:$PORT/v1/messages")
+    BODY=$(cat "$T/.body")
+}
+pending() {
+    curl -s "http://127.0.0.1:$PORT/v1/stats" | "${PY[@]}" -c 'import json,sys; print(json.load(sys.stdin)["pending"])'
+}
+
+submit 1000
+assert_eq "a message is accepted while there is room" 202 "$CODE"
+dd if=/dev/zero of="$DISK/filler" bs=64k 2>/dev/null # until the tmpfs is full
+submit 1500000
+assert_eq "a submission on a full disk is refused with 507" 507 "$CODE"
+assert_contains "it says the disk is full" "$BODY" "full"
+assert_eq "nothing half-written: the queue holds the one acknowledged message" 1 "$(pending)"
+rm -f "$DISK/filler"
+submit 1500000
+assert_eq "once space is freed, submissions are accepted again" 202 "$CODE"
+assert_eq "the queue holds both acknowledged messages" 2 "$(pending)"
+kill -TERM "$PID"
+wait "$PID"
+assert_eq "envoid stops with exit 0" 0 "$?"
+finish
