@@ -3,7 +3,7 @@
  * with --unseen, --limit), retrieve them with BODY.PEEK in batches, commit
  * each batch, and only after a commit returned 0 set \Seen on its messages
  * or, with --delete, set \Deleted and expunge them (UID EXPUNGE with
- * UIDPLUS, else EXPUNGE). */
+ * UIDPLUS, else EXPUNGE). "envoi watch" hands the fetcher its new UIDs. */
 #include "cli/fetch_imap.h"
 
 #include <inttypes.h>
@@ -19,27 +19,7 @@
 #include "cli/report.h"
 #include "util/buf.h"
 
-typedef struct imap_fetch {
-    cli_mail_session *ms;
-    const cli_mail_args *args;
-    cli_dest dest;
-    uint32_t uidvalidity;
-    uint32_t *uids;  /* the messages to fetch, ascending */
-    uint64_t *sizes; /* their RFC822.SIZE */
-    size_t total;
-    uint32_t *batch; /* the UIDs of the batch that ended whole */
-    size_t nbatch;
-    size_t done;
-    unsigned long long bytes;
-    size_t too_large; /* messages left on the server: too large to hold */
-    bool dest_failed; /* a destination failure stopped the retrieval */
-    bool mark_seen;   /* \Seen after the commit (not with --headers-only) */
-    bool progress;
-    struct timespec start;
-    envoi_buf key; /* "imap:FOLDER:UIDVALIDITY:UID", the store's UIDL */
-    FILE *out;
-    FILE *errout;
-} imap_fetch;
+typedef cli_imap_fetcher imap_fetch;
 
 static void show_progress(imap_fetch *f, bool last)
 {
@@ -50,7 +30,7 @@ static void show_progress(imap_fetch *f, bool last)
 static void report_too_large(imap_fetch *f, uint32_t uid)
 {
     f->too_large++;
-    cli_report(f->errout, "fetch",
+    cli_report(f->errout, f->command,
                "message UID %" PRIu32 " is larger than %zu MiB, the most --store and --json "
                "take: left on the server",
                uid, CLI_DEST_HELD_MAX >> 20);
@@ -122,7 +102,8 @@ static int settle_batch(imap_fetch *f, bool can_delete)
 
 static int dest_failure(imap_fetch *f)
 {
-    cli_report(f->errout, "fetch", "%s", f->dest.err.text[0] ? f->dest.err.text : "saving failed");
+    cli_report(f->errout, f->command, "%s",
+               f->dest.err.text[0] ? f->dest.err.text : "saving failed");
     return EX_IOERR;
 }
 
@@ -138,12 +119,12 @@ static size_t batch_size(const imap_fetch *f, size_t first)
     return cli_fetch_batch_size(first, f->total, size_of, f);
 }
 
-static int fetch_batches(imap_fetch *f)
+int cli_imap_fetcher_run(imap_fetch *f)
 {
     envoi_imap *s = f->ms->imap;
     envoi_imap_mode mode = f->args->headers_only ? ENVOI_IMAP_HEADERS : ENVOI_IMAP_WHOLE;
     const envoi_imap_retrieve_cb cb = {on_begin, on_data, on_end};
-    int first_refusal = 0;
+    clock_gettime(CLOCK_MONOTONIC, &f->start);
     for (size_t first = 0; first < f->total;) {
         size_t n = batch_size(f, first);
         int rc = envoi_imap_retrieve_many(s, f->uids + first, n, mode, &cb, f);
@@ -154,47 +135,75 @@ static int fetch_batches(imap_fetch *f)
         /* Whatever arrived whole is committed, even when the rest failed. */
         if (cli_dest_commit(&f->dest) < 0)
             return dest_failure(f);
+        if (f->nbatch)
+            f->last_committed = f->batch[f->nbatch - 1];
         if (broken) /* the folder is no longer selected: nothing to mark */
             return cli_mail_session_fail_imap(f->ms);
         int settled = settle_batch(f, !f->dest_failed);
         if (f->dest_failed)
             return dest_failure(f);
-        if (rc < 0 && !first_refusal)
-            first_refusal = rc;
+        if (rc < 0 && !f->first_refusal) {
+            f->first_refusal = rc;
+            f->ms->err = *envoi_imap_error(s);
+        }
         if (settled < 0)
             return cli_mail_session_fail_imap(f->ms);
     }
     show_progress(f, true);
-    if (first_refusal) {
-        cli_mail_session_fail_imap(f->ms);
+    return 0;
+}
+
+static int fetch_batches(imap_fetch *f)
+{
+    envoi_imap *s = f->ms->imap;
+    int status = cli_imap_fetcher_run(f);
+    if (status != 0)
+        return status;
+    if (f->first_refusal) {
+        cli_mail_session_fail(f->ms);
         int lrc = envoi_imap_logout(s);
         (void)lrc;
-        return cli_exit_for_code(first_refusal);
+        return cli_exit_for_code(f->first_refusal);
     }
     if (envoi_imap_logout(s) < 0)
         return cli_mail_session_fail_imap(f->ms);
     return f->too_large ? EX_DATAERR : EX_OK;
 }
 
+/* Room for count messages in the arrays. */
+static int make_room(imap_fetch *f, size_t count)
+{
+    if (count <= f->room)
+        return 0;
+    uint32_t *uids = realloc(f->uids, count * sizeof *uids);
+    if (uids)
+        f->uids = uids;
+    uint64_t *sizes = realloc(f->sizes, count * sizeof *sizes);
+    if (sizes)
+        f->sizes = sizes;
+    uint32_t *batch = realloc(f->batch, count * sizeof *batch);
+    if (batch)
+        f->batch = batch;
+    if (!uids || !sizes || !batch)
+        return EX_OSERR;
+    f->room = count;
+    return 0;
+}
+
 /* The messages to fetch: not \Deleted, without \Seen with --unseen,
  * --limit; copied, as the listing does not outlive an expunge. */
-static int select_messages(imap_fetch *f)
+int cli_imap_fetcher_take(imap_fetch *f, const envoi_imap_entry *entries, size_t count,
+                          bool unseen_only)
 {
-    const envoi_imap_entry *entries;
-    size_t count;
-    if (envoi_imap_list_messages(f->ms->imap, NULL, 0, &entries, &count) < 0)
-        return cli_mail_session_fail_imap(f->ms);
-    size_t room = count ? count : 1;
-    f->uids = calloc(room, sizeof *f->uids);
-    f->sizes = calloc(room, sizeof *f->sizes);
-    f->batch = calloc(room, sizeof *f->batch);
-    if (!f->uids || !f->sizes || !f->batch)
+    f->total = f->nbatch = f->done = 0;
+    f->bytes = 0;
+    if (make_room(f, count ? count : 1) != 0)
         return EX_OSERR;
     for (size_t i = 0; i < count; i++) {
         const envoi_imap_entry *e = &entries[i];
         if (e->flags & ENVOI_IMAP_DELETED)
             continue;
-        if (f->args->unseen && (e->flags & ENVOI_IMAP_SEEN))
+        if (unseen_only && (e->flags & ENVOI_IMAP_SEEN))
             continue;
         if (f->args->limit && f->total == f->args->limit)
             break;
@@ -208,34 +217,68 @@ static int select_messages(imap_fetch *f)
     return 0;
 }
 
+static int select_messages(imap_fetch *f)
+{
+    const envoi_imap_entry *entries;
+    size_t count;
+    if (envoi_imap_list_messages(f->ms->imap, NULL, 0, &entries, &count) < 0)
+        return cli_mail_session_fail_imap(f->ms);
+    return cli_imap_fetcher_take(f, entries, count, f->args->unseen);
+}
+
+void cli_imap_fetcher_folder(imap_fetch *f)
+{
+    const envoi_imap_mailbox *mb = envoi_imap_selected(f->ms->imap);
+    f->uidvalidity = mb ? mb->uidvalidity : 0;
+    f->mark_seen = !f->args->headers_only && mb && !mb->read_only;
+}
+
 static int open_folder(imap_fetch *f)
 {
     envoi_imap *s = f->ms->imap;
-    bool examine = f->args->headers_only;
-    if (envoi_imap_select(s, f->args->folder, examine) < 0)
+    if (envoi_imap_select(s, f->args->folder, f->args->headers_only) < 0)
         return cli_mail_session_fail_imap(f->ms);
     const envoi_imap_mailbox *mb = envoi_imap_selected(s);
-    f->uidvalidity = mb ? mb->uidvalidity : 0;
-    bool read_only = !mb || mb->read_only;
-    if (f->args->delete_after && read_only) {
+    if (f->args->delete_after && (!mb || mb->read_only)) {
         cli_report(f->errout, "fetch", "--delete: the folder %s is read-only on the server",
                    f->args->folder);
         return EX_NOPERM;
     }
-    f->mark_seen = !examine && !read_only;
     return 0;
 }
 
-static int open_dest(imap_fetch *f)
+int cli_imap_fetcher_open(imap_fetch *f, cli_mail_session *m, const cli_mail_args *a,
+                          const char *command, FILE *out, FILE *errout)
 {
-    const char *account = cli_mail_session_account(f->ms);
+    memset(f, 0, sizeof *f);
+    f->ms = m;
+    f->args = a;
+    f->command = command;
+    f->out = out;
+    f->errout = errout;
+    f->progress = isatty(fileno(errout)) == 1;
+    cli_imap_fetcher_folder(f);
+    const char *account = cli_mail_session_account(m);
     if (!account)
-        account = f->ms->plan.user;
-    if (cli_dest_open(&f->dest, f->args->dest, f->args->dest_path, account, f->out) < 0) {
-        cli_report(f->errout, "fetch", "%s", f->dest.err.text);
+        account = m->plan.user;
+    if (cli_dest_open(&f->dest, a->dest, a->dest_path, account, out) < 0) {
+        cli_report(errout, command, "%s", f->dest.err.text);
         return EX_CANTCREAT;
     }
     return 0;
+}
+
+void cli_imap_fetcher_close(imap_fetch *f)
+{
+    cli_dest_close(&f->dest);
+    free(f->uids);
+    free(f->sizes);
+    free(f->batch);
+    f->uids = NULL;
+    f->sizes = NULL;
+    f->batch = NULL;
+    f->room = f->total = 0;
+    envoi_buf_free(&f->key);
 }
 
 int cli_fetch_imap(cli_mail_session *m, const cli_mail_args *a, FILE *out, FILE *errout)
@@ -244,22 +287,14 @@ int cli_fetch_imap(cli_mail_session *m, const cli_mail_args *a, FILE *out, FILE 
     memset(&f, 0, sizeof f);
     f.ms = m;
     f.args = a;
-    f.out = out;
     f.errout = errout;
     int status = open_folder(&f);
     if (status == 0)
+        status = cli_imap_fetcher_open(&f, m, a, "fetch", out, errout);
+    if (status == 0)
         status = select_messages(&f);
     if (status == 0)
-        status = open_dest(&f);
-    if (status == 0) {
-        f.progress = isatty(fileno(errout)) == 1;
-        clock_gettime(CLOCK_MONOTONIC, &f.start);
         status = fetch_batches(&f);
-    }
-    cli_dest_close(&f.dest);
-    free(f.uids);
-    free(f.sizes);
-    free(f.batch);
-    envoi_buf_free(&f.key);
+    cli_imap_fetcher_close(&f);
     return status;
 }

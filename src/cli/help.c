@@ -1,6 +1,8 @@
 /* Help texts: every option in one line, its default, examples, exit codes. */
 #include "cli/help.h"
 
+#include <stdbool.h>
+
 #include "cli/fetch.h"
 #include "cli/fetch_dest.h"
 
@@ -36,10 +38,13 @@ void cli_help_main(FILE *out)
             "  send      compose a message and send it through an SMTP server\n"
             "  parse     show the structure of messages, mboxes, maildirs (or JSON)\n"
             "  extract   save the attachments of a message into a directory\n"
-            "  list      show the messages on a POP3 server\n"
-            "  fetch     save the messages of a POP3 server (maildir, mbox, store, JSON)\n"
+            "  list      show the messages on a POP3 server or in an IMAP folder\n"
+            "  fetch     save POP3 or IMAP messages (maildir, mbox, store, JSON)\n"
             "  store     search the mail store and show its messages\n"
             "  folders   list, create, delete, rename, subscribe IMAP folders\n"
+            "  flag      add or remove flags (seen, flagged, keywords) on IMAP messages\n"
+            "  move      move or copy IMAP messages into another folder\n"
+            "  watch     wait for new IMAP mail (IDLE): print it or fetch it\n"
             "  help      show the help of a command: envoi help send\n"
             "\n"
             "Options:\n"
@@ -215,8 +220,11 @@ void cli_help_extract(FILE *out)
           out);
 }
 
-static const char server_options[] =
-    "Server (as for envoi send; options override the config account):\n"
+/* The server options, in pieces: "envoi list" and "fetch" speak POP3 or
+ * IMAP, "folders", "flag", "move" and "watch" IMAP only. */
+static const char server_head[] =
+    "Server (as for envoi send; options override the config account):\n";
+static const char mail_protocol[] =
     "  --protocol pop3|imap       the protocol (default: pop3)\n"
     "  --folder NAME              (imap) the folder, UTF-8 (default: INBOX)\n"
     "  --server HOST[:PORT]       POP3 or IMAP server; IPv6 as [::1]:PORT\n"
@@ -224,15 +232,28 @@ static const char server_options[] =
     "                             imap: 993, else 143)\n"
     "  --security MODE            none, starttls (STLS / STARTTLS, required, never\n"
     "                             skipped) or tls (default: tls on port 995 or\n"
-    "                             993, starttls when a login is given, else none)\n"
+    "                             993, starttls when a login is given, else none)\n";
+static const char imap_protocol[] =
+    "  --server HOST[:PORT]       IMAP server; IPv6 as [::1]:PORT\n"
+    "  --port PORT                port (default: 993 with --security tls, else 143)\n"
+    "  --security MODE            none, starttls (required, never skipped) or tls\n"
+    "                             (default: tls on port 993, starttls when a login\n"
+    "                             is given, else none)\n";
+static const char server_login[] =
     "  --user USER                log in as USER\n"
     "  --password-file FILE       password: the first line of FILE\n"
     "  --password-command CMD     password: the first line CMD prints (sh -c)\n"
     "                             (else the ENVOI_PASSWORD environment variable)\n"
-    "  --oauth-token-command CMD  OAuth 2.0 token printed by CMD, with --user\n"
+    "  --oauth-token-command CMD  OAuth 2.0 token printed by CMD, with --user\n";
+static const char mail_auth[] =
     "  --auth METHOD              USER, APOP, PLAIN, LOGIN, CRAM-MD5, XOAUTH2,\n"
     "                             OAUTHBEARER; imap: LOGIN-COMMAND for the LOGIN\n"
-    "                             command (default: the strongest in common)\n"
+    "                             command (default: the strongest in common)\n";
+static const char imap_auth[] =
+    "  --auth METHOD              PLAIN, LOGIN, CRAM-MD5, XOAUTH2, OAUTHBEARER, or\n"
+    "                             LOGIN-COMMAND for the LOGIN command (default:\n"
+    "                             the strongest in common)\n";
+static const char server_tail[] =
     "  --allow-plaintext-auth     allow logging in without encryption\n"
     "  --ca-file FILE             trust the CAs in FILE (default: system store)\n"
     "  --crl-file FILE            check revocation against the CRLs in FILE\n"
@@ -241,9 +262,41 @@ static const char server_options[] =
     "  --timeout SECONDS          wait for each reply (default: 120)\n"
     "  --connect-timeout SECONDS  wait for the connection (default: the timeout)\n"
     "  --account NAME             the [account NAME] of the config file\n"
-    "  --config FILE              the config file\n"
+    "  --config FILE              the config file\n";
+static const char mail_trace[] =
     "  -v, --verbose              trace the POP3 or IMAP dialogue on standard error\n"
     "                             (passwords masked)\n";
+static const char imap_trace[] =
+    "  -v, --verbose              trace the IMAP dialogue on standard error\n"
+    "                             (passwords masked)\n";
+
+static void print_server_options(FILE *out, bool imap_only)
+{
+    fputs(server_head, out);
+    fputs(imap_only ? imap_protocol : mail_protocol, out);
+    fputs(server_login, out);
+    fputs(imap_only ? imap_auth : mail_auth, out);
+    fputs(server_tail, out);
+    fputs(imap_only ? imap_trace : mail_trace, out);
+}
+
+/* Exit status of the IMAP-only commands, in pieces. */
+static const char imap_exit_plain[] = "Exit status (sysexits.h):\n"
+                                      "  0   done\n"
+                                      "  64  usage error\n";
+static const char imap_exit_pick[] =
+    "Exit status (sysexits.h):\n"
+    "  0   done (also when no message matched: said on standard error)\n"
+    "  64  usage error: no UIDs and no selection, a bad UID set, flag or date\n";
+static const char imap_exit_refused[] =
+    "  69  refused for good: a NO from the server (its words are shown), no\n"
+    "      STARTTLS, certificate not accepted, no common login method\n";
+static const char imap_exit_tail[] =
+    "  75  temporary failure, try again later: connection refused or dropped,\n"
+    "      timeout, mailbox in use\n"
+    "  76  the server's answer does not follow the protocol, TLS failure\n"
+    "  77  login refused, or the folder is read-only on the server\n"
+    "  78  configuration file error, or a failing --password-command\n";
 
 _Static_assert(CLI_DEST_HELD_MAX == (size_t)256 << 20, "the help says 256 MiB");
 
@@ -268,16 +321,17 @@ static const char mail_exit_codes[] =
 
 void cli_help_list(FILE *out)
 {
+    fputs("Usage: envoi list [OPTIONS]\n"
+          "\n"
+          "Show the messages on a POP3 server, one line each: number, UIDL, size,\n"
+          "date (UTC), From and Subject (tab separated), read from each message's\n"
+          "header (TOP n 0, pipelined). With --protocol imap, the messages of the\n"
+          "folder (EXAMINE): UID, size, date, From and Subject from the server's\n"
+          "envelopes. Nothing is changed on the server.\n"
+          "\n",
+          out);
+    print_server_options(out, false);
     fprintf(out,
-            "Usage: envoi list [OPTIONS]\n"
-            "\n"
-            "Show the messages on a POP3 server, one line each: number, UIDL, size,\n"
-            "date (UTC), From and Subject (tab separated), read from each message's\n"
-            "header (TOP n 0, pipelined). With --protocol imap, the messages of the\n"
-            "folder (EXAMINE): UID, size, date, From and Subject from the server's\n"
-            "envelopes. Nothing is changed on the server.\n"
-            "\n"
-            "%s"
             "  --json                     one JSON object per message: number, uidl,\n"
             "                             size, from, subject, date, message_id (imap:\n"
             "                             uid, size, seen, from, subject, date,\n"
@@ -290,7 +344,7 @@ void cli_help_list(FILE *out)
             "  envoi list --account work --json | jq -r .subject\n"
             "\n"
             "%s",
-            server_options, mail_exit_codes);
+            mail_exit_codes);
 }
 
 void cli_help_fetch(FILE *out)
@@ -304,8 +358,10 @@ void cli_help_fetch(FILE *out)
             "\\Seen flag, except with --headers-only) and, with --delete, deleted on\n"
             "the server (imap: \\Deleted, then UID EXPUNGE, or EXPUNGE when the server\n"
             "lacks UIDPLUS). A message is never deleted that was not saved for good.\n"
-            "\n"
-            "%s"
+            "\n",
+            CLI_FETCH_BATCH_MESSAGES, CLI_FETCH_BATCH_BYTES >> 20);
+    print_server_options(out, false);
+    fprintf(out,
             "\n"
             "Destination (one):\n"
             "  --maildir DIR              a maildir (created when missing): tmp/, then new/\n"
@@ -341,7 +397,7 @@ void cli_help_fetch(FILE *out)
             "              --password-file ~/.imap-pass --folder Archive --maildir ~/Mail/a\n"
             "\n"
             "%s",
-            CLI_FETCH_BATCH_MESSAGES, CLI_FETCH_BATCH_BYTES >> 20, server_options, mail_exit_codes);
+            mail_exit_codes);
 }
 
 void cli_help_store(FILE *out)
@@ -378,39 +434,203 @@ void cli_help_store(FILE *out)
 
 void cli_help_folders(FILE *out)
 {
-    fprintf(out,
-            "Usage: envoi folders list [--status] [--json] [OPTIONS]\n"
-            "       envoi folders create NAME [OPTIONS]\n"
-            "       envoi folders delete NAME [OPTIONS]\n"
-            "       envoi folders rename OLD NEW [OPTIONS]\n"
-            "       envoi folders subscribe|unsubscribe NAME [OPTIONS]\n"
-            "\n"
-            "Manage the folders of an IMAP account. Names are UTF-8 (sent in modified\n"
-            "UTF-7), with the server's hierarchy delimiter between levels (\"Work/2026\").\n"
-            "list prints one line per folder: name, delimiter (- when flat) and\n"
-            "attributes (\\HasChildren, and the special use: \\Sent \\Trash \\Drafts \\Junk\n"
-            "\\Archive \\All \\Flagged; - when none), tab separated. The other actions\n"
-            "print nothing; a refusal prints the server's words.\n"
-            "\n"
-            "%s"
-            "  --status                   (list) add the message and unseen counts of\n"
-            "                             each folder (STATUS; - for \\Noselect)\n"
-            "  --json                     (list) one JSON object per folder: name, wire,\n"
-            "                             delimiter, attributes, special_use,\n"
-            "                             selectable (and messages, unseen)\n"
-            "  -h, --help                 show this help\n"
-            "\n"
-            "The protocol is imap (--protocol pop3 is a usage error).\n"
-            "\n"
-            "Examples:\n"
-            "  envoi folders list --account work --status\n"
-            "  envoi folders create \"Reçus/2026\" --account work\n"
-            "  envoi folders rename Old Archive/Old --account work\n"
-            "\n"
-            "%s"
-            "With folders, 69 is also: the folder does not exist, already exists, or\n"
-            "cannot be deleted (the server's words are shown).\n",
-            server_options, mail_exit_codes);
+    fputs("Usage: envoi folders list [--status] [--json] [OPTIONS]\n"
+          "       envoi folders create NAME [OPTIONS]\n"
+          "       envoi folders delete NAME [OPTIONS]\n"
+          "       envoi folders rename OLD NEW [OPTIONS]\n"
+          "       envoi folders subscribe|unsubscribe NAME [OPTIONS]\n"
+          "\n"
+          "Manage the folders of an IMAP account. Names are UTF-8 (sent in modified\n"
+          "UTF-7), with the server's hierarchy delimiter between levels (\"Work/2026\").\n"
+          "list prints one line per folder: name, delimiter (- when flat) and\n"
+          "attributes (\\HasChildren, and the special use: \\Sent \\Trash \\Drafts \\Junk\n"
+          "\\Archive \\All \\Flagged; - when none), tab separated. The other actions\n"
+          "print nothing; a refusal prints the server's words.\n"
+          "\n",
+          out);
+    print_server_options(out, true);
+    fputs("  --status                   (list) add the message and unseen counts of\n"
+          "                             each folder (STATUS; - for \\Noselect)\n"
+          "  --json                     (list) one JSON object per folder: name, wire,\n"
+          "                             delimiter, attributes, special_use,\n"
+          "                             selectable (and messages, unseen)\n"
+          "  -h, --help                 show this help\n"
+          "\n"
+          "The protocol is imap (--protocol pop3 is a usage error).\n"
+          "\n"
+          "Examples:\n"
+          "  envoi folders list --account work --status\n"
+          "  envoi folders create \"Reçus/2026\" --account work\n"
+          "  envoi folders rename Old Archive/Old --account work\n"
+          "\n",
+          out);
+    fputs(imap_exit_plain, out);
+    fputs(imap_exit_refused, out);
+    fputs("      (folders: it does not exist, already exists, or cannot be deleted)\n", out);
+    fputs(imap_exit_tail, out);
+}
+
+static const char pick_head[] =
+    "Messages (UIDs, a selection, or both: the UIDs that also match):\n"
+    "  UIDS                       UID sets: 4  7:12  4,9,20:*  (* is the highest)\n"
+    "  --all                      every message of the folder\n"
+    "  --unseen                   messages without \\Seen\n"
+    "  --flagged                  messages with \\Flagged\n"
+    "  --from TEXT                From contains TEXT\n";
+static const char pick_tail[] =
+    "  --subject TEXT             Subject contains TEXT\n"
+    "  --text TEXT                the header or the body contains TEXT\n"
+    "  --since YYYY-MM-DD         received on or after that day (internal date)\n"
+    "  --before YYYY-MM-DD        received before that day\n"
+    "With neither UIDs nor a selection nothing is done (exit 64): --all says\n"
+    "\"the whole folder\" out loud.\n";
+
+/* The selection options; "envoi move" names its destination with --to. */
+static void print_pick_options(FILE *out, bool with_to)
+{
+    fputs(pick_head, out);
+    fputs(with_to ? "  --to TEXT, --recipient TEXT\n"
+                    "                             To contains TEXT\n"
+                  : "  --recipient TEXT           To contains TEXT (--to is the destination)\n",
+          out);
+    fputs(pick_tail, out);
+}
+
+void cli_help_flag(FILE *out)
+{
+    fputs("Usage: envoi flag [UIDS...] [SELECTION] [--add FLAGS] [--remove FLAGS]\n"
+          "                  [--expunge] [--folder NAME] [OPTIONS]\n"
+          "\n"
+          "Add or remove flags on messages of an IMAP folder (UID STORE). FLAGS is a\n"
+          "comma list of seen, answered, flagged, deleted, draft (any case, a leading\n"
+          "backslash allowed) and keywords (IMAP atoms such as $Label1 or Junk). A\n"
+          "read-only folder, or a flag the folder cannot keep (PERMANENTFLAGS), is\n"
+          "refused before anything changes. Nothing is printed unless --json or -v.\n"
+          "\n",
+          out);
+    print_pick_options(out, true);
+    fputs("\n"
+          "Changes:\n"
+          "  --add FLAGS                set these flags and keywords\n"
+          "  --remove FLAGS             clear these flags and keywords\n"
+          "  --expunge                  with --add deleted: remove those messages for\n"
+          "                             good (UID EXPUNGE; needs UIDPLUS)\n"
+          "  --folder NAME              the folder, UTF-8 (default: INBOX)\n"
+          "  --json                     print {\"folder\", \"uids\", \"added\", \"removed\"}\n"
+          "  -h, --help                 show this help\n"
+          "\n",
+          out);
+    print_server_options(out, true);
+    fputs("\n"
+          "Examples:\n"
+          "  envoi flag 4 7:12 --add seen --account work\n"
+          "  envoi flag --from news@example.org --add 'seen,$News' --account work\n"
+          "  envoi flag --unseen --before 2026-01-01 --add seen --json --account work\n"
+          "  envoi flag --subject 'cron' --add deleted --expunge --folder Alerts\n"
+          "\n",
+          out);
+    fputs(imap_exit_pick, out);
+    fputs(imap_exit_refused, out);
+    fputs("      (flag: no such folder, a flag it cannot keep (PERMANENTFLAGS), or\n"
+          "      --expunge without UIDPLUS)\n",
+          out);
+    fputs(imap_exit_tail, out);
+}
+
+void cli_help_move(FILE *out)
+{
+    fputs("Usage: envoi move [UIDS...] [SELECTION] --to FOLDER [--copy] [--folder NAME]\n"
+          "                  [OPTIONS]\n"
+          "\n"
+          "Move messages of an IMAP folder into another (UID MOVE; without MOVE the\n"
+          "server gets UID COPY, then \\Deleted and UID EXPUNGE of those messages),\n"
+          "or copy them with --copy (UID COPY, the folder only examined). The\n"
+          "destination must exist. Nothing is printed unless --json or -v.\n"
+          "\n",
+          out);
+    print_pick_options(out, false);
+    fputs("\n"
+          "Destination:\n"
+          "  --to FOLDER                the destination folder, UTF-8 (required)\n"
+          "  --copy                     copy: leave the messages where they are\n"
+          "  --folder NAME              the folder they are in (default: INBOX)\n"
+          "  --json                     print {\"folder\", \"to\", \"uids\", \"copied\"}\n"
+          "  -h, --help                 show this help\n"
+          "\n",
+          out);
+    print_server_options(out, true);
+    fputs("\n"
+          "Examples:\n"
+          "  envoi move 12 15:18 --to Archive --account work\n"
+          "  envoi move --from billing@example.org --to \"Factures/2026\" --account work\n"
+          "  envoi move --all --folder Junk --to Trash --json --account work\n"
+          "  envoi move --since 2026-03-01 --subject report --to Reports --copy\n"
+          "\n",
+          out);
+    fputs(imap_exit_pick, out);
+    fputs(imap_exit_refused, out);
+    fputs("      (move: no such folder; a missing destination: create it with envoi\n"
+          "      folders create)\n",
+          out);
+    fputs(imap_exit_tail, out);
+}
+
+void cli_help_watch(FILE *out)
+{
+    fputs("Usage: envoi watch [OPTIONS] [--maildir DIR | --mbox FILE | --store DB]\n"
+          "\n"
+          "Wait for new mail in an IMAP folder and print or fetch it as it arrives.\n"
+          "The folder is watched with IDLE (RFC 2177), renewed every 25 minutes;\n"
+          "without IDLE the server is asked with NOOP every --poll seconds. Each new\n"
+          "message (a UID above the highest seen) is printed as envoi list --protocol\n"
+          "imap prints it (UID, size, date, From, Subject, tab separated), or with a\n"
+          "destination fetched as envoi fetch does: saved in durable batches, and only\n"
+          "then flagged \\Seen. A dropped connection is made again with a growing\n"
+          "pause (1, 2, 4... up to 60 seconds, said on standard error). SIGINT and\n"
+          "SIGTERM end it with LOGOUT and exit 0.\n"
+          "\n"
+          "Options:\n"
+          "  --folder NAME              the folder, UTF-8 (default: INBOX)\n"
+          "  --maildir DIR              save new mail into a maildir\n"
+          "  --mbox FILE                append new mail to an mbox file\n"
+          "  --store DB                 save new mail into the mail store\n"
+          "  --headers-only             (with a destination) the header blocks only\n"
+          "  --json                     (without a destination) one JSON object per new\n"
+          "                             message, as envoi list --json prints\n"
+          "  --unseen                   at start, also handle the messages already there\n"
+          "                             without \\Seen\n"
+          "  --once                     return after the first batch of new mail\n"
+          "  --exec CMD                 run CMD (sh -c) after each batch, with\n"
+          "                             ENVOI_NEW_COUNT (the number of new messages)\n"
+          "                             in its environment\n"
+          "  --idle-minutes N           renew IDLE every N minutes (1 to 29, default 25)\n"
+          "  --poll SECONDS             without IDLE, ask every SECONDS (default 60)\n"
+          "  -h, --help                 show this help\n"
+          "\n",
+          out);
+    print_server_options(out, true);
+    fputs("\n"
+          "Output is flushed after each message, so pipes see mail as it comes. A\n"
+          "status line is shown when standard error is a terminal.\n"
+          "\n"
+          "Examples:\n"
+          "  envoi watch --account work\n"
+          "  envoi watch --account work --maildir ~/Mail/work --unseen\n"
+          "  envoi watch --account work --json | jq -r .subject\n"
+          "  envoi watch --account home --once --exec 'notify-send \"$ENVOI_NEW_COUNT new\"'\n"
+          "\n"
+          "Exit status (sysexits.h):\n"
+          "  0   ended by SIGINT or SIGTERM, or (--once) after the first batch\n"
+          "  64  usage error\n"
+          "  69  refused for good: no such folder, no STARTTLS, certificate not\n"
+          "      accepted, no common login method\n"
+          "  73  the destination cannot be created or opened\n"
+          "  74  writing to the destination failed (those messages stay unseen)\n"
+          "  75  (--once) the connection dropped; without --once it is made again\n"
+          "  76  the server's answer does not follow the protocol, TLS failure\n"
+          "  77  login refused\n"
+          "  78  configuration file error, or a failing --password-command\n",
+          out);
 }
 
 void cli_help_hint(FILE *out, const char *command)

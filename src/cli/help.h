@@ -12,6 +12,9 @@ void cli_help_list(FILE *out);
 void cli_help_fetch(FILE *out);
 void cli_help_store(FILE *out);
 void cli_help_folders(FILE *out);
+void cli_help_flag(FILE *out);
+void cli_help_move(FILE *out);
+void cli_help_watch(FILE *out);
 /* "Try 'envoi [COMMAND ]--help'." after a usage error. */
 void cli_help_hint(FILE *out, const char *command);
 

@@ -67,6 +67,14 @@ static void print_text(FILE *out, const envoi_imap_entry *e)
             e->from ? e->from : "", e->subject ? e->subject : "");
 }
 
+int cli_list_imap_print(FILE *out, const envoi_imap_entry *e, bool json)
+{
+    if (json)
+        return print_json(out, e);
+    print_text(out, e);
+    return 0;
+}
+
 int cli_list_imap(cli_mail_session *m, const cli_mail_args *a, FILE *out)
 {
     envoi_imap *s = m->imap;

@@ -1,9 +1,9 @@
-/* "envoi list" and "envoi fetch" options: getopt_long over argv; server
- * options are checked by the code "envoi send" uses, the rest here. */
+/* "envoi list", "fetch", "folders" and the IMAP commands' options:
+ * getopt_long over argv; server options are checked by the code "envoi
+ * send" uses, the rest here (or by the command, for its own options). */
 #include "cli/mail_args.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -70,12 +70,28 @@ static const struct option common_options[] = {
     {"help", no_argument, NULL, 'h'},
 };
 
-#define MAX_OPTIONS (SERVER_COUNT + 8 + 5 + 1)
+/* The destinations (and what picks messages) of "envoi watch". */
+static const struct option watch_dest_options[] = {
+    {"maildir", required_argument, NULL, OPT_MAILDIR},
+    {"mbox", required_argument, NULL, OPT_MBOX},
+    {"store", required_argument, NULL, OPT_STORE},
+    {"unseen", no_argument, NULL, OPT_UNSEEN},
+    {"headers-only", no_argument, NULL, OPT_HEADERS_ONLY},
+};
 
-/* The option table of the command: server, common, and fetch (or folders)
- * options. */
-static void build_table(struct option *t, bool fetch, bool folders)
+#define MAX_EXTRA 32
+#define MAX_OPTIONS (SERVER_COUNT + 8 + 5 + 1 + MAX_EXTRA)
+
+typedef struct table_parts {
+    bool fetch, folders, watch_dest;
+    const cli_extra_options *extra;
+} table_parts;
+
+/* The option table of the command: server, common, and fetch (or folders,
+ * or watch) options, and the command's own. */
+static void build_table(struct option *t, const table_parts *parts)
 {
+    bool fetch = parts->fetch, folders = parts->folders;
     size_t n = 0;
     for (size_t i = 0; i < SERVER_COUNT; i++) {
         bool flag = strcmp(server_options[i], "allow-plaintext-auth") == 0;
@@ -89,6 +105,11 @@ static void build_table(struct option *t, bool fetch, bool folders)
             t[n++] = fetch_options[i];
     if (folders)
         t[n++] = folders_options[0];
+    if (parts->watch_dest)
+        for (size_t i = 0; i < sizeof watch_dest_options / sizeof watch_dest_options[0]; i++)
+            t[n++] = watch_dest_options[i];
+    for (size_t i = 0; parts->extra && i < MAX_EXTRA && parts->extra->table[i].name; i++)
+        t[n++] = parts->extra->table[i];
     t[n] = (struct option){NULL, 0, NULL, 0};
 }
 
@@ -136,8 +157,10 @@ static int set_dest(cli_mail_args *a, cli_fetch_dest dest, const char *name, con
 }
 
 static int apply_option(cli_mail_args *a, const struct option *t, int id, const char *value,
-                        envoi_buf *why)
+                        const cli_extra_options *extra, envoi_buf *why)
 {
+    if (id >= CLI_OPT_EXTRA && extra)
+        return extra->apply(extra->ctx, id, value, why);
     if (id >= OPT_SERVER_FIRST && id < OPT_SERVER_FIRST + (int)SERVER_COUNT)
         return cli_server_option_apply(&a->server, server_options[id - OPT_SERVER_FIRST], value,
                                        why);
@@ -249,20 +272,20 @@ static int check_combinations(cli_mail_args *a, bool fetch, envoi_buf *why)
 
 /* getopt_long over argv; optind is then the first argument that is not an
  * option (GNU getopt moves them all to the end). */
-static int parse_options(cli_mail_args *a, bool fetch, bool folders, int argc, char **argv,
+static int parse_options(cli_mail_args *a, const table_parts *parts, int argc, char **argv,
                          envoi_buf *why)
 {
     memset(a, 0, sizeof *a);
     cli_server_args_init(&a->server);
     struct option table[MAX_OPTIONS];
-    build_table(table, fetch, folders);
+    build_table(table, parts);
     optind = 0; /* glibc: start afresh, even when called again */
     opterr = 0;
     int ret;
     while ((ret = getopt_long(argc, argv, ":hv", table, NULL)) != -1) {
         if (ret == '?' || ret == ':')
             return report_bad_option(table, ret, argv, why);
-        int rc = apply_option(a, table, ret, optarg, why);
+        int rc = apply_option(a, table, ret, optarg, parts->extra, why);
         if (rc != 0)
             return rc;
     }
@@ -271,7 +294,8 @@ static int parse_options(cli_mail_args *a, bool fetch, bool folders, int argc, c
 
 int cli_mail_args_parse(cli_mail_args *a, bool fetch, int argc, char **argv, envoi_buf *why)
 {
-    int rc = parse_options(a, fetch, false, argc, argv, why);
+    table_parts parts = {fetch, false, false, NULL};
+    int rc = parse_options(a, &parts, argc, argv, why);
     if (rc != 0)
         return rc;
     if (optind < argc)
@@ -283,7 +307,8 @@ int cli_mail_args_parse(cli_mail_args *a, bool fetch, int argc, char **argv, env
 
 int cli_mail_args_parse_folders(cli_mail_args *a, int argc, char **argv, envoi_buf *why)
 {
-    int rc = parse_options(a, false, true, argc, argv, why);
+    table_parts parts = {false, true, false, NULL};
+    int rc = parse_options(a, &parts, argc, argv, why);
     if (rc != 0)
         return rc;
     a->operands = argv + optind;
@@ -293,6 +318,21 @@ int cli_mail_args_parse_folders(cli_mail_args *a, int argc, char **argv, envoi_b
     a->protocol = "imap";
     if (a->folder)
         return usage(why, "%s", "--folder is not used here: name the folders as arguments");
+    return check_combinations(a, false, why);
+}
+
+int cli_mail_args_parse_imap(cli_mail_args *a, bool dest, const cli_extra_options *extra, int argc,
+                             char **argv, envoi_buf *why)
+{
+    table_parts parts = {false, false, dest, extra};
+    int rc = parse_options(a, &parts, argc, argv, why);
+    if (rc != 0)
+        return rc;
+    a->operands = argv + optind;
+    a->operand_count = optind < argc ? (size_t)(argc - optind) : 0;
+    if (a->protocol && strcmp(a->protocol, "imap") != 0)
+        return usage(why, "%s", "this command is an IMAP matter: --protocol must be imap");
+    a->protocol = "imap";
     return check_combinations(a, false, why);
 }
 

@@ -1,8 +1,10 @@
-/* The options of "envoi list" and "envoi fetch": the server options shared
- * with "envoi send", the protocol, and where fetched messages go. */
+/* The options of "envoi list", "fetch", "folders", "flag", "move" and
+ * "watch": the server options shared with "envoi send", the protocol, and
+ * where fetched messages go; a command may add options of its own. */
 #ifndef ENVOI_CLI_MAIL_ARGS_H
 #define ENVOI_CLI_MAIL_ARGS_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -39,6 +41,17 @@ typedef struct cli_mail_args {
     size_t operand_count;
 } cli_mail_args;
 
+/* Options a command adds to the shared ones: getopt_long entries (ids from
+ * CLI_OPT_EXTRA up, the table ends with a zero entry), handed to apply
+ * (value NULL for an option without one); apply returns 0, CLI_USAGE with
+ * the reason in why, or ENVOI_ENOMEM. */
+enum { CLI_OPT_EXTRA = 1024 };
+typedef struct cli_extra_options {
+    const struct option *table;
+    int (*apply)(void *ctx, int id, const char *value, envoi_buf *why);
+    void *ctx;
+} cli_extra_options;
+
 /* Parse argv[1..argc-1] (argv[0] is "list" or "fetch"; fetch takes the
  * destination options too). Returns 0, CLI_USAGE with the reason in why,
  * or ENVOI_ENOMEM. Free with cli_mail_args_free. */
@@ -47,6 +60,14 @@ int cli_mail_args_parse(cli_mail_args *a, bool fetch, int argc, char **argv, env
  * --status and --verbose; the other arguments (action, names) are left in
  * a->operands. The protocol is imap (--protocol pop3 is CLI_USAGE). */
 int cli_mail_args_parse_folders(cli_mail_args *a, int argc, char **argv, envoi_buf *why);
+/* The same for the IMAP commands "envoi flag", "move" and "watch"
+ * (argv[0]): the server options, --folder (default INBOX), --json,
+ * --verbose, with dest also --maildir, --mbox, --store, --unseen and
+ * --headers-only, and the command's extra options (may be NULL); the other
+ * arguments are left in a->operands. The protocol is imap (--protocol pop3
+ * is CLI_USAGE). */
+int cli_mail_args_parse_imap(cli_mail_args *a, bool dest, const cli_extra_options *extra, int argc,
+                             char **argv, envoi_buf *why);
 void cli_mail_args_free(cli_mail_args *a);
 
 #endif

@@ -6,14 +6,38 @@
 
 #include "cli/extract.h"
 #include "cli/fetch.h"
+#include "cli/flag.h"
 #include "cli/folders.h"
 #include "cli/help.h"
 #include "cli/list.h"
+#include "cli/move.h"
 #include "cli/parse.h"
 #include "cli/report.h"
 #include "cli/send.h"
 #include "cli/store_cmd.h"
+#include "cli/watch.h"
 #include "envoi.h"
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv, FILE *out, FILE *errout);
+    void (*help)(FILE *out);
+} commands[] = {
+    {"send", cli_send_main, cli_help_send},          {"parse", cli_parse_main, cli_help_parse},
+    {"extract", cli_extract_main, cli_help_extract}, {"list", cli_list_main, cli_help_list},
+    {"fetch", cli_fetch_main, cli_help_fetch},       {"store", cli_store_main, cli_help_store},
+    {"folders", cli_folders_main, cli_help_folders}, {"flag", cli_flag_main, cli_help_flag},
+    {"move", cli_move_main, cli_help_move},          {"watch", cli_watch_main, cli_help_watch},
+};
+#define COMMAND_COUNT (sizeof commands / sizeof commands[0])
+
+static int find_command(const char *name)
+{
+    for (size_t i = 0; i < COMMAND_COUNT; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
 
 static int show_help(int argc, char **argv)
 {
@@ -21,32 +45,9 @@ static int show_help(int argc, char **argv)
         cli_help_main(stdout);
         return EX_OK;
     }
-    if (strcmp(argv[1], "send") == 0) {
-        cli_help_send(stdout);
-        return EX_OK;
-    }
-    if (strcmp(argv[1], "parse") == 0) {
-        cli_help_parse(stdout);
-        return EX_OK;
-    }
-    if (strcmp(argv[1], "extract") == 0) {
-        cli_help_extract(stdout);
-        return EX_OK;
-    }
-    if (strcmp(argv[1], "list") == 0) {
-        cli_help_list(stdout);
-        return EX_OK;
-    }
-    if (strcmp(argv[1], "fetch") == 0) {
-        cli_help_fetch(stdout);
-        return EX_OK;
-    }
-    if (strcmp(argv[1], "store") == 0) {
-        cli_help_store(stdout);
-        return EX_OK;
-    }
-    if (strcmp(argv[1], "folders") == 0) {
-        cli_help_folders(stdout);
+    int i = find_command(argv[1]);
+    if (i >= 0) {
+        commands[i].help(stdout);
         return EX_OK;
     }
     cli_report(stderr, "help", "no command '%s'", argv[1]);
@@ -74,20 +75,9 @@ int main(int argc, char **argv)
         cli_report(stderr, NULL, "the library could not be initialized (OpenSSL)");
         return EX_SOFTWARE;
     }
-    if (strcmp(command, "send") == 0)
-        return cli_send_main(argc - 1, argv + 1, stdout, stderr);
-    if (strcmp(command, "parse") == 0)
-        return cli_parse_main(argc - 1, argv + 1, stdout, stderr);
-    if (strcmp(command, "extract") == 0)
-        return cli_extract_main(argc - 1, argv + 1, stdout, stderr);
-    if (strcmp(command, "list") == 0)
-        return cli_list_main(argc - 1, argv + 1, stdout, stderr);
-    if (strcmp(command, "fetch") == 0)
-        return cli_fetch_main(argc - 1, argv + 1, stdout, stderr);
-    if (strcmp(command, "store") == 0)
-        return cli_store_main(argc - 1, argv + 1, stdout, stderr);
-    if (strcmp(command, "folders") == 0)
-        return cli_folders_main(argc - 1, argv + 1, stdout, stderr);
+    int i = find_command(command);
+    if (i >= 0)
+        return commands[i].run(argc - 1, argv + 1, stdout, stderr);
     if (command[0] == '-')
         cli_report(stderr, NULL, "unknown option '%s'", command);
     else

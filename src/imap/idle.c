@@ -7,6 +7,9 @@
 #include "imap/session.h"
 #include "util/err.h"
 
+/* How often a quiet IDLE hands a tick to the callback. */
+enum { IDLE_TICK_MS = 1000 };
+
 struct idle {
     envoi_imap *s;
     int (*on_event)(void *ctx, const envoi_imap_event *ev);
@@ -46,6 +49,13 @@ static void deliver(struct idle *w, const imap_response *r)
         w->stop = w->on_event(w->ctx, &ev);
 }
 
+static void tick(struct idle *w)
+{
+    envoi_imap_event ev = {ENVOI_IMAP_EVENT_TICK, 0, 0, 0};
+    if (!w->stop && w->on_event)
+        w->stop = w->on_event(w->ctx, &ev);
+}
+
 static int on_untagged(void *ctx, const imap_response *r, bool streamed)
 {
     (void)streamed;
@@ -59,17 +69,20 @@ static int listen_until(struct idle *w, long long deadline)
 {
     envoi_imap *s = w->s;
     int io_ms = s->ep.io_ms;
+    int slice = io_ms > 0 && io_ms < IDLE_TICK_MS ? io_ms : IDLE_TICK_MS;
     while (!w->stop) {
         long long left = deadline - now_ms();
         if (left <= 0)
             break;
-        envoi_conn_set_timeout(s->conn, left < io_ms ? (int)left : io_ms);
+        envoi_conn_set_timeout(s->conn, left < slice ? (int)left : slice);
         s->soft_timeout = true;
         imap_response r;
         int rc = imap_read_response(s, &r);
         s->soft_timeout = false;
-        if (rc == ENVOI_ETIMEDOUT && s->conn)
+        if (rc == ENVOI_ETIMEDOUT && s->conn) {
+            tick(w);
             continue;
+        }
         if (rc < 0)
             return rc;
         if (r.kind == IMAP_RESP_TAGGED) { /* the server ended the IDLE itself */

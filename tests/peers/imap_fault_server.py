@@ -2,8 +2,9 @@
 """A scripted IMAP server for envoi's bad-input tests: one folder with two messages, the
 first sent whole, the connection dropped in the middle of the second message (mode
 drop-fetch), or every message sent whole (mode ok). Plain text, LOGIN command only; with
---no-uidplus the server lacks UIDPLUS. Commands received are logged, one a line, without
-their tag (the LOGIN password masked)."""
+--no-uidplus the server lacks UIDPLUS, with --read-only SELECT opens the folder read-only.
+UID SEARCH answers with the UIDs of a "UID set" key, else all of them. Commands received are
+logged, one a line, without their tag (the LOGIN password masked)."""
 
 import argparse
 import asyncio
@@ -23,6 +24,7 @@ def parse_args():
     p.add_argument("--mode", choices=["drop-fetch", "ok"], required=True)
     p.add_argument("--log", required=True)
     p.add_argument("--no-uidplus", action="store_true")
+    p.add_argument("--read-only", action="store_true")
     return p.parse_args()
 
 
@@ -81,6 +83,10 @@ class Session:
             sub = words[1].upper()
             if sub == "FETCH" and not self.fetch(uid_set(words[2]), " ".join(words[3:])):
                 return False
+            if sub == "SEARCH":
+                keys = [w.upper() for w in words[2:]]
+                found = uid_set(words[2 + keys.index("UID") + 1]) if "UID" in keys else UIDS
+                self.writer.write(b"* SEARCH" + b"".join(b" %d" % u for u in found) + b"\r\n")
             self.writer.write(tag + b" OK UID %s done\r\n" % sub.encode())
         elif cmd == "CAPABILITY":
             self.writer.write(b"* CAPABILITY " + self.capabilities() + b"\r\n" + tag + b" OK\r\n")
@@ -88,7 +94,8 @@ class Session:
             self.writer.write(b"* FLAGS (\\Seen \\Deleted)\r\n* 2 EXISTS\r\n* 0 RECENT\r\n"
                               b"* OK [PERMANENTFLAGS (\\Seen \\Deleted)] ok\r\n"
                               b"* OK [UIDVALIDITY 7] ok\r\n* OK [UIDNEXT 3] ok\r\n")
-            mode = b"READ-ONLY" if cmd == "EXAMINE" else b"READ-WRITE"
+            read_only = cmd == "EXAMINE" or self.args.read_only
+            mode = b"READ-ONLY" if read_only else b"READ-WRITE"
             self.writer.write(tag + b" OK [" + mode + b"] done\r\n")
         elif cmd == "LOGOUT":
             self.writer.write(b"* BYE bye\r\n" + tag + b" OK done\r\n")

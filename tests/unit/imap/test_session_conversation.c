@@ -837,6 +837,36 @@ static void idle_reports_exists_then_sends_done(void **state)
     done(&fs, s);
 }
 
+static int stop_at_second_tick(void *ctx, const envoi_imap_event *ev)
+{
+    int *ticks = ctx;
+    if (ev->kind != ENVOI_IMAP_EVENT_TICK)
+        return 0;
+    return ++*ticks == 2;
+}
+
+/* A quiet IDLE hands ticks to the callback, which can end the wait (as a
+ * signal handler's flag does for envoi watch) long before the timeout. */
+static void idle_ticks_let_the_callback_stop(void **state)
+{
+    (void)state;
+    static const struct fs_step script[] = {LOGIN,
+                                            SELECT,
+                                            {'E', "A0003 IDLE"},
+                                            {'S', "+ idling\r\n"},
+                                            {'E', "DONE"},
+                                            {'S', "A0003 OK idle done\r\n"},
+                                            {0, NULL}};
+    fault_server fs;
+    envoi_imap *s = client(&fs, script);
+    assert_int_equal(envoi_imap_select(s, "INBOX", false), 0);
+    int ticks = 0;
+    assert_int_equal(envoi_imap_idle(s, 600000, stop_at_second_tick, &ticks), 0);
+    assert_int_equal(ticks, 2);
+    assert_non_null(envoi_imap_selected(s));
+    done(&fs, s);
+}
+
 static void idle_ended_by_the_server_sends_no_done(void **state)
 {
     (void)state;
@@ -1023,6 +1053,7 @@ int main(void)
         cmocka_unit_test(oauth_token_uses_xoauth2_and_stays_out_of_the_trace),
         cmocka_unit_test(idle_reports_exists_then_sends_done),
         cmocka_unit_test(idle_ended_by_the_server_sends_no_done),
+        cmocka_unit_test(idle_ticks_let_the_callback_stop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
