@@ -221,7 +221,8 @@ static int select_messages(imap_fetch *f)
 {
     const envoi_imap_entry *entries;
     size_t count;
-    if (envoi_imap_list_messages(f->ms->imap, NULL, 0, &entries, &count) < 0)
+    /* UID, size and flags are all a fetch needs: no envelopes. */
+    if (envoi_imap_list_brief(f->ms->imap, &entries, &count) < 0)
         return cli_mail_session_fail_imap(f->ms);
     return cli_imap_fetcher_take(f, entries, count, f->args->unseen);
 }

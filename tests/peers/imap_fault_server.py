@@ -63,10 +63,11 @@ class Session:
         """UID FETCH: the listing items, or the message bodies; False when dropped."""
         for uid in uids:
             i = UIDS.index(uid)
-            if "ENVELOPE" in items:
-                self.writer.write(b"* %d FETCH (UID %d RFC822.SIZE %d FLAGS () INTERNALDATE "
-                                  b'"22-Nov-2026 01:00:00 +0000" ' % (i + 1, uid, len(MESSAGES[i]))
-                                  + envelope(i) + b")\r\n")
+            if "RFC822.SIZE" in items:  # a listing, brief or with envelopes
+                line = b"* %d FETCH (UID %d RFC822.SIZE %d FLAGS ()" % (i + 1, uid, len(MESSAGES[i]))
+                if "ENVELOPE" in items:
+                    line += b' INTERNALDATE "22-Nov-2026 01:00:00 +0000" ' + envelope(i)
+                self.writer.write(line + b")\r\n")
                 continue
             data = MESSAGES[i]
             self.writer.write(b"* %d FETCH (UID %d BODY[] {%d}\r\n" % (i + 1, uid, len(data)))
