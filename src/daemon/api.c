@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "daemon/api_impl.h"
+#include "daemon/dashboard.h"
 
 #define BODY_SLACK ((size_t)64 * 1024)
 
@@ -25,11 +26,16 @@ void envoid_reply_free(envoid_reply *rep)
 {
     free(rep->body);
     rep->body = NULL;
+    free(rep->disposition);
+    rep->disposition = NULL;
 }
 
 void envoid_reply_json(envoid_reply *rep, unsigned status, json_t *json)
 {
-    free(rep->body);
+    envoid_reply_free(rep);
+    rep->body_len = 0;
+    rep->content_type = NULL;
+    rep->csp = NULL;
     rep->body = json ? json_dumps(json, JSON_COMPACT) : NULL;
     json_decref(json);
     rep->status = status;
@@ -158,6 +164,8 @@ void envoid_api_handle(const envoid_api *api, const envoid_request *req, envoid_
     static const char prefix[] = "/v1/messages/";
     rep->allow = NULL;
     const char *path = req->path;
+    if (envoid_dashboard_route(api, req, rep))
+        return;
     if (strcmp(path, "/v1/messages") == 0) {
         if (is_method(req, "POST"))
             envoid_api_submit(api, req, rep);

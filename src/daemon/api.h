@@ -8,6 +8,12 @@
  *   POST /v1/messages/{id}/cancel     cancel a pending message
  *   GET  /v1/stats                    counts and paused
  *   POST /v1/pause, POST /v1/resume   refuse / accept new submissions
+ *   GET  /                            the dashboard (daemon/dashboard.h)
+ *   GET  /v1/messages/{id}/source     the queued source, as text
+ *   GET  /v1/capture[?offset=&limit=] the capture mailbox, newest first
+ *   GET  /v1/capture/{id}             a captured message, parsed
+ *   GET  /v1/capture/{id}/html        its HTML body, sandboxed
+ *   GET  /v1/capture/{id}/attachments/{n}   an attachment, as a download
  *
  * Errors are {"error": "..."} with 400, 401, 404, 405, 409, 413, 415, 503,
  * 507 or 500. */
@@ -46,6 +52,11 @@ typedef struct envoid_reply {
     unsigned status;
     char *body;        /* JSON text (malloc'd), NUL-terminated */
     const char *allow; /* for 405: the methods allowed */
+    /* Replies other than JSON (the dashboard, sources, attachments): */
+    size_t body_len;          /* 0: strlen(body); else body's length (NUL-terminated still) */
+    const char *content_type; /* NULL: application/json */
+    const char *csp;          /* a Content-Security-Policy header, NULL: none */
+    char *disposition;        /* a Content-Disposition header (malloc'd), NULL: none */
 } envoid_reply;
 
 /* Answer req. Never fails: on any problem the reply is an error status. */
@@ -53,6 +64,9 @@ void envoid_api_handle(const envoid_api *api, const envoid_request *req, envoid_
 /* An error reply: {"error": text}. */
 void envoid_reply_error(envoid_reply *rep, unsigned status, const char *text);
 void envoid_reply_free(envoid_reply *rep);
+/* True for what anyone may fetch without the bearer token: the dashboard's
+ * page (it holds no data and asks for the token itself). */
+bool envoid_api_is_public(const char *method, const char *path);
 /* The largest request body accepted for a given source limit: room for a
  * JSON-escaped source. */
 size_t envoid_api_body_limit(size_t max_message);

@@ -73,7 +73,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 static enum MHD_Result send_reply(struct MHD_Connection *c, envoid_reply *rep)
 {
-    size_t len = rep->body ? strlen(rep->body) : 0;
+    size_t len = rep->body_len ? rep->body_len : rep->body ? strlen(rep->body) : 0;
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(len, rep->body, MHD_RESPMEM_MUST_FREE);
     if (!resp) {
@@ -81,8 +81,15 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, envoid_reply *rep)
         return MHD_NO;
     }
     rep->body = NULL; /* the response owns it now */
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                            rep->content_type ? rep->content_type : "application/json");
     MHD_add_response_header(resp, "Cache-Control", "no-store");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    if (rep->csp)
+        MHD_add_response_header(resp, "Content-Security-Policy", rep->csp);
+    if (rep->disposition)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, rep->disposition);
+    envoid_reply_free(rep);
     if (rep->allow)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, rep->allow);
     if (rep->status == 401)
@@ -114,7 +121,8 @@ static int64_t announced_length(struct MHD_Connection *c)
 }
 
 /* The first call of a request: its context, and what may be refused at once. */
-static enum MHD_Result begin_request(envoid_http *h, struct MHD_Connection *c, void **con_cls)
+static enum MHD_Result begin_request(envoid_http *h, struct MHD_Connection *c, const char *url,
+                                     const char *method, void **con_cls)
 {
     struct request *r = calloc(1, sizeof *r);
     if (!r)
@@ -123,7 +131,7 @@ static enum MHD_Result begin_request(envoid_http *h, struct MHD_Connection *c, v
     count_request(h, +1);
     const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
     int64_t len = announced_length(c);
-    if (!envoid_token_accepts(h->token, auth))
+    if (!envoid_api_is_public(method, url) && !envoid_token_accepts(h->token, auth))
         r->early_status = 401;
     else if (len >= 0 && (uint64_t)len > h->body_limit)
         r->early_status = 413;
@@ -224,7 +232,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     envoid_http *h = cls;
     struct request *r = *con_cls;
     if (!r)
-        return begin_request(h, c, con_cls);
+        return begin_request(h, c, url, method, con_cls);
     if (*upload_data_size > 0) {
         take_body(h, r, upload_data, *upload_data_size);
         *upload_data_size = 0;

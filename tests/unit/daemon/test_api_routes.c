@@ -31,7 +31,7 @@ static void test_unknown_paths_and_ids(void **state)
 {
     (void)state;
     char text[512];
-    assert_int_equal(answer("GET", "/", NULL, "", text, sizeof text, NULL), 404);
+    assert_int_equal(answer("GET", "/index.html", NULL, "", text, sizeof text, NULL), 404);
     assert_int_equal(answer("GET", "/v1", NULL, "", text, sizeof text, NULL), 404);
     assert_int_equal(answer("GET", "/v1/messages/", NULL, "", text, sizeof text, NULL), 404);
     assert_int_equal(answer("GET", "/v1/messages/ABC", NULL, "", text, sizeof text, NULL), 404);
