@@ -1,18 +1,23 @@
-/* envoid's life: settings checked, token loaded, queue opened, workers and
+/* envoid's life: settings checked, token loaded, queue opened and locked, workers and
  * HTTP API started, then a stop signal waited for and everything closed in
  * reverse order. */
 #include "daemon/daemon.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "daemon/api.h"
 #include "daemon/http.h"
 #include "daemon/log.h"
 #include "daemon/token.h"
 #include "daemon/workers.h"
+#include "util/buf.h"
 
 #define STOP_GRACE_MS 30000
 
@@ -58,6 +63,33 @@ static int open_queue(const envoid_settings *s, spool_queue **q)
         return EX_CANTCREAT;
     }
     return 0;
+}
+
+/* One envoid per spool directory: its workers' names (envoid-N) take back the
+ * leases they held before a crash, right only when no other envoid uses them.
+ * The lock (on DIR/envoid.lock) ends with the process, a killed one too. */
+static int lock_spool(const char *dir, int *fd)
+{
+    envoi_buf path = ENVOI_BUF_INIT;
+    *fd = -1;
+    if (envoi_buf_printf(&path, "%s/envoid.lock", dir) < 0) {
+        envoid_error("out of memory");
+        return EX_OSERR;
+    }
+    int status = 0;
+    *fd = open(path.data, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (*fd < 0) {
+        envoid_error("cannot open the queue in %s: %s: %s", dir, path.data, strerror(errno));
+        status = EX_CANTCREAT;
+    } else if (flock(*fd, LOCK_EX | LOCK_NB) < 0) {
+        envoid_error("cannot open the queue in %s: another envoid is using it (%s is locked)", dir,
+                     path.data);
+        close(*fd);
+        *fd = -1;
+        status = EX_CANTCREAT;
+    }
+    envoi_buf_free(&path);
+    return status;
 }
 
 static int start_workers(const envoid_workers_ctx *ctx, void **state)
@@ -139,10 +171,14 @@ int envoid_run(envoid_settings *s, const envoi_config *cfg)
     if (status)
         return status;
     spool_queue *q = NULL;
+    int lock_fd = -1;
     status = open_queue(s, &q);
-    if (status == 0) {
+    if (status == 0 && (status = lock_spool(s->dir, &lock_fd)) != 0)
+        spool_queue_close(q);
+    else if (status == 0) {
         status = serve(s, cfg, q, &token, &stop);
         spool_queue_close(q);
+        close(lock_fd);
         if (status == 0)
             envoid_info("stopped: queue closed");
     }

@@ -119,10 +119,23 @@ static long run_batch(dlv_worker *w)
     return given_back ? -1 : (long)count;
 }
 
+/* Take back the leases this worker's name still holds: a process that died
+ * (a crash) left them, and they would wait until they end. */
+static void reclaim_leases(dlv_worker *w)
+{
+    size_t n = 0;
+    envoi_error err;
+    if (spool_queue_release_owner(w->d->q, w->owner, &n, &err) < 0)
+        dlv_log(w->d, "%s: cannot take back earlier leases: %s", w->owner, err.text);
+    else if (n)
+        dlv_log(w->d, "%s: %zu message(s) leased before a restart given back", w->owner, n);
+}
+
 static void *worker_main(void *arg)
 {
     dlv_worker *w = arg;
     spool_delivery *d = w->d;
+    reclaim_leases(w);
     while (!dlv_stopping(d)) {
         uint64_t seen = wakes_now(d);
         long got = run_batch(w);

@@ -34,8 +34,10 @@ typedef struct spool_delivery_opts {
  * "envoid") delivering from q through relays[0..n) (copied: the caller's
  * strings may go). A message asks for a relay by name (spool_lease.relay);
  * NULL takes relays[0]; a name not configured defers it with that reason.
- * n == 0 delivers everything to opts->capture_dir. opts may be NULL. 0, or
- * ENVOI_EINVAL / ENVOI_ENOMEM (nothing started). */
+ * n == 0 delivers everything to opts->capture_dir. opts may be NULL. Each
+ * worker first takes back the leases its name still holds (left by a
+ * process that died holding them): no other live pool on the same queue may
+ * use the same owner. 0, or ENVOI_EINVAL / ENVOI_ENOMEM (nothing started). */
 int spool_delivery_start(spool_queue *q, const spool_relay *relays, size_t n, unsigned workers,
                          const char *owner, const spool_delivery_opts *opts, spool_delivery **out);
 

@@ -135,6 +135,12 @@ int spool_queue_record(spool_queue *q, const char *id, const char *owner, const 
 /* Give a lease back untried (shutdown): due again at once, no attempt
  * counted. ENVOI_ESTATE when owner does not hold it. */
 int spool_queue_release(spool_queue *q, const char *id, const char *owner, envoi_error *err);
+/* Give back every lease owner holds, untried: for workers restarted under
+ * the names of a process that died holding leases (a crash), so that those
+ * messages are due again at once rather than when the leases end. No attempt
+ * counted; *count (may be NULL) gets how many. Only for names no live
+ * worker uses. */
+int spool_queue_release_owner(spool_queue *q, const char *owner, size_t *count, envoi_error *err);
 
 /* What the status API shows of a message. */
 typedef struct spool_info {

@@ -1,6 +1,6 @@
 /* Leases taken by delivery workers: due messages handed out oldest due
  * first, each with its recipients still pending; given back untried on
- * shutdown; and when workers may next find one due. */
+ * shutdown or after a crash; and when workers may next find one due. */
 #include "spool/queue_impl.h"
 
 #include <stdlib.h>
@@ -176,6 +176,35 @@ int spool_queue_release(spool_queue *q, const char *id, const char *owner, envoi
     }
     if (rc == 0 && sqlite3_changes(q->main.db) == 0)
         rc = envoi_err_set(err, ENVOI_ESTATE, "message %s is not leased by %s", id, owner);
+    pthread_mutex_unlock(&q->main_mu);
+    return rc;
+}
+
+int spool_queue_release_owner(spool_queue *q, const char *owner, size_t *count, envoi_error *err)
+{
+    envoi_error local;
+    if (!err)
+        err = &local;
+    envoi_err_clear(err);
+    if (count)
+        *count = 0;
+    if (!owner || !*owner)
+        return envoi_err_set(err, ENVOI_EINVAL, "release: missing owner");
+    static const char sql[] = "UPDATE messages SET lease_owner = NULL, lease_until_ms = 0,"
+                              " next_try_ms = ?2 WHERE status = 0 AND lease_owner = ?1";
+    pthread_mutex_lock(&q->main_mu);
+    sqlite3_stmt *s = NULL;
+    int rc = 0;
+    if (sqlite3_prepare_v2(q->main.db, sql, -1, &s, NULL) != SQLITE_OK)
+        rc = queue_fail(&q->main, err, "releasing leases");
+    if (rc == 0) {
+        sqlite3_bind_text(s, 1, owner, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 2, queue_now_ms(q));
+        rc = queue_step_done(&q->main, s, err, "releasing leases");
+    }
+    if (rc == 0 && count)
+        *count = (size_t)sqlite3_changes(q->main.db);
+    sqlite3_finalize(s);
     pthread_mutex_unlock(&q->main_mu);
     return rc;
 }
