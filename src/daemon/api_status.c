@@ -134,7 +134,7 @@ void envoid_api_list(const envoid_api *api, const envoid_request *req, envoid_re
 {
     envoi_error err = {0};
     int status;
-    size_t offset, limit;
+    size_t offset = 0, limit = 0;
     if (read_list_args(req, &status, &offset, &limit, &err) < 0) {
         envoid_reply_error(rep, 400, err.text);
         return;

@@ -58,7 +58,7 @@ static int update(spool_queue *q, enum queue_sql which, const char *id, int64_t 
 static int retry_locked(spool_queue *q, const char *id, envoi_error *err)
 {
     int64_t now = queue_now_ms(q);
-    admin_state st;
+    admin_state st = {0};
     int rc = read_state(q, id, now, &st, err);
     if (rc < 0)
         return rc;
@@ -75,7 +75,7 @@ static int retry_locked(spool_queue *q, const char *id, envoi_error *err)
 static int cancel_locked(spool_queue *q, const char *id, envoi_error *err)
 {
     int64_t now = queue_now_ms(q);
-    admin_state st;
+    admin_state st = {0};
     int rc = read_state(q, id, now, &st, err);
     if (rc < 0)
         return rc;
