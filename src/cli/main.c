@@ -12,6 +12,7 @@
 #include "cli/list.h"
 #include "cli/move.h"
 #include "cli/parse.h"
+#include "cli/queue.h"
 #include "cli/report.h"
 #include "cli/send.h"
 #include "cli/store_cmd.h"
@@ -28,6 +29,7 @@ static const struct {
     {"fetch", cli_fetch_main, cli_help_fetch},       {"store", cli_store_main, cli_help_store},
     {"folders", cli_folders_main, cli_help_folders}, {"flag", cli_flag_main, cli_help_flag},
     {"move", cli_move_main, cli_help_move},          {"watch", cli_watch_main, cli_help_watch},
+    {"queue", cli_queue_main, cli_help_queue},
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 

@@ -15,6 +15,7 @@
 #include "cli/report.h"
 #include "cli/secret_source.h"
 #include "cli/send_args.h"
+#include "cli/send_async.h"
 #include "cli/send_plan.h"
 #include "envoi/smtp.h"
 #include "util/err.h"
@@ -297,6 +298,22 @@ static int prepare_message(send_run *r)
     return rc < 0 ? fail_error(r) : 0;
 }
 
+/* --async: envoid gets the message (composed, or --raw as is) and its id is printed. */
+static int hand_to_spooler(send_run *r)
+{
+    cli_async_request req = {
+        .cfg = r->cfg,
+        .spooler = r->args.spooler,
+        .json = r->args.json,
+        .msg = r->args.raw ? NULL : r->msg,
+        .raw_path = r->args.raw,
+        .from = r->plan.from,
+        .rcpts = r->rcpts,
+        .nrcpts = r->nrcpts,
+    };
+    return cli_send_async(&req, r->out, r->errout);
+}
+
 static int run(send_run *r, int argc, char **argv)
 {
     envoi_buf why = ENVOI_BUF_INIT;
@@ -317,6 +334,8 @@ static int run(send_run *r, int argc, char **argv)
         return status;
     if (r->args.dry_run)
         return print_message(r);
+    if (r->args.async)
+        return hand_to_spooler(r);
     if ((status = setup_session(r)) != 0) {
         if (status == EX_USAGE) {
             cli_report(r->errout, "send", "%s", r->err.text);

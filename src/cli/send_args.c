@@ -54,6 +54,8 @@ enum opt_id {
     OPT_PARTIAL,
     OPT_DRY_RUN,
     OPT_JSON,
+    OPT_ASYNC,
+    OPT_SPOOLER,
     OPT_ACCOUNT,
     OPT_CONFIG,
 };
@@ -100,6 +102,8 @@ static const struct option long_options[] = {
     {"partial", no_argument, NULL, OPT_PARTIAL},
     {"dry-run", no_argument, NULL, OPT_DRY_RUN},
     {"json", no_argument, NULL, OPT_JSON},
+    {"async", no_argument, NULL, OPT_ASYNC},
+    {"spooler", required_argument, NULL, OPT_SPOOLER},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {"account", required_argument, NULL, OPT_ACCOUNT},
@@ -444,6 +448,8 @@ static const char **text_slot(cli_send_args *a, int id)
         return &a->account;
     case OPT_CONFIG:
         return &a->config;
+    case OPT_SPOOLER:
+        return &a->spooler;
     default:
         return NULL;
     }
@@ -510,6 +516,9 @@ static int apply_option(cli_send_args *a, int id, const char *value, envoi_buf *
     case OPT_JSON:
         a->json = true;
         return 0;
+    case OPT_ASYNC:
+        a->async = true;
+        return 0;
     case 'v':
         a->verbose = true;
         return 0;
@@ -550,6 +559,20 @@ static int check_combinations(const cli_send_args *a, envoi_buf *why)
     if (a->text_file && a->html_file && strcmp(a->text_file, "-") == 0 &&
         strcmp(a->html_file, "-") == 0)
         return usage(why, "%s", "--text and --html cannot both read standard input");
+    if (a->spooler && !a->async)
+        return usage(why, "%s", "--spooler goes with --async");
+    if (a->async) {
+        /* envoid delivers through its own relay, without these */
+        const char *clash = a->dry_run                    ? "--dry-run"
+                            : a->server                   ? "--server"
+                            : a->partial                  ? "--partial"
+                            : a->dsn_notify || a->dsn_ret ? "--dsn"
+                            : a->envid                    ? "--envid"
+                                                          : NULL;
+        if (clash)
+            return usage(why, "--async hands the message to envoid: %s cannot be combined with it",
+                         clash);
+    }
     if (a->raw) {
         const char *clash = a->subject              ? "--subject"
                             : a->text_file          ? "--text"

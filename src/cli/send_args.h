@@ -74,6 +74,8 @@ typedef struct cli_send_args {
     bool partial;
     bool dry_run;
     bool json;
+    bool async;          /* hand the message to envoid */
+    const char *spooler; /* --spooler: envoid's address for --async */
     bool verbose;
     bool help;
     const char *account;

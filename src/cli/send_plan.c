@@ -122,7 +122,7 @@ static int check_message(const cli_send_plan *p, const cli_send_args *a, envoi_b
         return usage(why, "no sender: give --from (or 'from' in the config account)");
     if (p->recipient_count == 0)
         return usage(why, "no recipient: give --to, --cc or --bcc");
-    if (!p->host && !a->dry_run)
+    if (!p->host && !a->dry_run && !a->async)
         return usage(why, "no server: give --server (or --account with a config file)");
     return 0;
 }
