@@ -8,6 +8,7 @@
 #include "envoi/parse.h"
 #include "envoi/pop3.h"
 #include "envoi/smtp.h"
+#include "envoi/spool.h"
 #include "envoi/store.h"
 #include "envoi/tls.h"
 #include "envoi/version.h"

@@ -138,6 +138,26 @@ const envoi_rcpt_status *envoi_smtp_recipients(const envoi_smtp *s, size_t *coun
 /* The server's final reply to the last message ("250 2.0.0 Ok: queued as X"). */
 const char *envoi_smtp_last_reply(const envoi_smtp *s);
 
+/* Asynchronous mode: a submitter takes each message in place of the
+ * server (envoi_spool_attach sets one that queues it in a spool). It gets
+ * the whole source (a composed message serialized, a file read whole, data
+ * as given) with its envelope, returns 0 once it has taken the message,
+ * writing its id into id (NUL-terminated, shorter than
+ * ENVOI_SMTP_ID_SIZE), or a negative ENVOI_E... code with err filled. */
+#define ENVOI_SMTP_ID_SIZE 64
+typedef int (*envoi_smtp_submit_fn)(void *ctx, const void *data, size_t len, const char *from,
+                                    const char *const *rcpts, size_t nrcpts,
+                                    char id[ENVOI_SMTP_ID_SIZE], envoi_error *err);
+/* While a submitter is set, the send functions hand their message to fn
+ * and never connect; envoi_smtp_recipients then reports no recipient and
+ * envoi_smtp_last_reply is "". The server, login, DSN and partial-send
+ * settings do not apply to those messages (whoever delivers them later
+ * decides). NULL fn returns to sending directly. */
+int envoi_smtp_set_submitter(envoi_smtp *s, envoi_smtp_submit_fn fn, void *ctx);
+/* The id the submitter gave the last message sent, "" when none (no
+ * submitter, or the last send failed). */
+const char *envoi_smtp_last_id(const envoi_smtp *s);
+
 /* QUIT and close. */
 int envoi_smtp_quit(envoi_smtp *s);
 /* Details of the last failure. Never NULL. */

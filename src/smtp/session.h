@@ -70,6 +70,9 @@ struct envoi_smtp {
     char *dsn_envid;
     envoi_trace_fn trace;
     void *trace_ctx;
+    envoi_smtp_submit_fn submit; /* asynchronous mode when set */
+    void *submit_ctx;
+    char last_id[ENVOI_SMTP_ID_SIZE];
 
     /* connection */
     enum smtp_state state;
@@ -122,6 +125,10 @@ void smtp_mail_reply(envoi_smtp *s);
 void smtp_rcpt_reply(envoi_smtp *s);
 void smtp_rcpts_judge(envoi_smtp *s);
 void smtp_txn_fail(envoi_smtp *s, const char *what);
+
+/* async.c: the asynchronous mode: the message goes to the submitter. */
+int smtp_async_send(envoi_smtp *s, smtp_body *body, const char *from, const char *const *rcpts,
+                    size_t nrcpts);
 
 /* body.c: measuring and streaming the body. */
 int smtp_body_prepare(envoi_smtp *s, smtp_body *b);

@@ -218,6 +218,9 @@ static int send_body(envoi_smtp *s, smtp_body *body, const char *from, const cha
 {
     smtp_txn_clear(s);
     envoi_buf_clear(&s->last_reply);
+    s->last_id[0] = '\0';
+    if (s->submit)
+        return smtp_async_send(s, body, from, rcpts, nrcpts);
     int rc = envoi_smtp_connect(s);
     if (rc == 0) {
         envoi_err_clear(&s->err);

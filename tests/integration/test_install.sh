@@ -75,9 +75,11 @@ assert_contains "libenvoi.so has the soname libenvoi.so.${VERSION%%.*}" \
 assert_ok "libenvoi.so exports envoi_message_new" \
     bash -c "nm -D --defined-only '$LIB/libenvoi.so' | grep -qw envoi_message_new"
 assert_ok "$BINDIR/envoi is executable" test -x "$PREFIX/$BINDIR/envoi"
-for page in envoi envoi-send; do
+assert_ok "$BINDIR/envoid is executable" test -x "$PREFIX/$BINDIR/envoid"
+for page in envoi envoi-send envoi-queue envoi-watch; do
     assert_file_exists "man page $page.1" "$PREFIX/$MANDIR/man1/$page.1"
 done
+assert_file_exists "man page envoid.8" "$PREFIX/$MANDIR/man8/envoid.8"
 for f in envoiConfig.cmake envoiConfigVersion.cmake envoiTargets.cmake; do
     assert_file_exists "CMake package file $f" "$LIB/cmake/envoi/$f"
 done
