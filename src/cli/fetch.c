@@ -281,20 +281,9 @@ int cli_fetch_main(int argc, char **argv, FILE *out, FILE *errout)
     r.ms.errout = errout;
     envoi_buf why = ENVOI_BUF_INIT;
     int rc = cli_mail_args_parse(&r.args, true, argc, argv, &why);
-    int status = EX_OK;
-    if (rc == CLI_USAGE && r.args.help) {
-        cli_help_fetch(out);
-    } else if (rc == CLI_USAGE) {
-        cli_report(errout, "fetch", "%s", why.data ? why.data : "bad arguments");
-        cli_help_hint(errout, "fetch");
-        status = EX_USAGE;
-    } else if (rc < 0) {
-        status = EX_OSERR;
-    } else if (r.args.help) {
-        cli_help_fetch(out);
-    } else if ((status = cli_mail_session_open(&r.ms, &r.args)) == 0) {
+    int status = cli_mail_session_start(&r.ms, &r.args, rc, &why, cli_help_fetch, out);
+    if (status == CLI_SESSION_RUN)
         status = r.ms.imap ? cli_fetch_imap(&r.ms, &r.args, out, errout) : fetch_all(&r);
-    }
     envoi_buf_free(&why);
     cli_dest_close(&r.dest);
     cli_mail_session_close(&r.ms);

@@ -311,13 +311,8 @@ int cli_flag_main(int argc, char **argv, FILE *out, FILE *errout)
         {"remove", required_argument, NULL, OPT_REMOVE},
         {"expunge", no_argument, NULL, OPT_EXPUNGE},
     };
-    struct option table[16];
-    size_t n = 0;
-    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
-        table[n++] = own[i];
-    for (const struct option *o = cli_imap_pick_options(true); o->name; o++)
-        table[n++] = *o;
-    table[n] = (struct option){NULL, 0, NULL, 0};
+    struct option table[CLI_IMAP_PICK_TABLE];
+    cli_imap_pick_table(own, sizeof own / sizeof own[0], true, table);
     cli_extra_options extra = {table, apply, &r};
     envoi_buf why = ENVOI_BUF_INIT;
     int rc = cli_mail_args_parse_imap(&r.args, false, &extra, argc, argv, &why);
@@ -325,18 +320,9 @@ int cli_flag_main(int argc, char **argv, FILE *out, FILE *errout)
         rc = check_changes(&r, &why);
     if (rc == 0 && !r.args.help)
         rc = cli_imap_pick_finish(&r.pick, r.args.operands, r.args.operand_count, &why);
-    int status = EX_OK;
-    if (r.args.help) {
-        cli_help_flag(out);
-    } else if (rc == CLI_USAGE) {
-        cli_report(errout, "flag", "%s", why.data ? why.data : "bad arguments");
-        cli_help_hint(errout, "flag");
-        status = EX_USAGE;
-    } else if (rc < 0) {
-        status = EX_OSERR;
-    } else if ((status = cli_mail_session_open(&r.ms, &r.args)) == 0) {
+    int status = cli_mail_session_start(&r.ms, &r.args, rc, &why, cli_help_flag, out);
+    if (status == CLI_SESSION_RUN)
         status = run_flag(&r);
-    }
     envoi_buf_free(&why);
     cli_mail_session_close(&r.ms);
     cli_imap_pick_free(&r.pick);

@@ -66,13 +66,6 @@ typedef struct folders_run {
     FILE *errout;
 } folders_run;
 
-static int usage_error(folders_run *r, const char *why)
-{
-    cli_report(r->errout, "folders", "%s", why);
-    cli_help_hint(r->errout, "folders");
-    return EX_USAGE;
-}
-
 /* The action and the count of its names; the reason in why when wrong. */
 static int pick_action(folders_run *r, envoi_buf *why)
 {
@@ -245,14 +238,8 @@ int cli_folders_main(int argc, char **argv, FILE *out, FILE *errout)
     int rc = cli_mail_args_parse_folders(&r.args, argc, argv, &why);
     if (rc == 0 && !r.args.help)
         rc = pick_action(&r, &why);
-    int status = EX_OK;
-    if (rc == CLI_USAGE)
-        status = usage_error(&r, why.data ? why.data : "bad arguments");
-    else if (rc < 0)
-        status = EX_OSERR;
-    else if (r.args.help)
-        cli_help_folders(out);
-    else if ((status = cli_mail_session_open(&r.ms, &r.args)) == 0)
+    int status = cli_mail_session_start(&r.ms, &r.args, rc, &why, cli_help_folders, out);
+    if (status == CLI_SESSION_RUN)
         status = run_action(&r);
     envoi_buf_free(&why);
     cli_mail_session_close(&r.ms);

@@ -49,6 +49,18 @@ const struct option *cli_imap_pick_options(bool with_to)
     return with_to ? with_to_options : without_to_options;
 }
 
+void cli_imap_pick_table(const struct option *own, size_t n, bool with_to,
+                         struct option table[CLI_IMAP_PICK_TABLE])
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 1 < CLI_IMAP_PICK_TABLE; i++)
+        table[k++] = own[i];
+    for (const struct option *o = cli_imap_pick_options(with_to);
+         o->name && k + 1 < CLI_IMAP_PICK_TABLE; o++)
+        table[k++] = *o;
+    table[k] = (struct option){NULL, 0, NULL, 0};
+}
+
 bool cli_imap_pick_owns(int id)
 {
     return id >= PICK_ALL && id < PICK_END;

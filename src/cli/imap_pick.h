@@ -30,6 +30,13 @@ typedef struct cli_imap_pick {
  * entry; with_to false leaves --to out (envoi move names its destination
  * with it; --recipient selects by To there). */
 const struct option *cli_imap_pick_options(bool with_to);
+/* Room for a command's own options (at most 5), the selection options and
+ * the terminating entry. */
+#define CLI_IMAP_PICK_TABLE 20
+/* Fill table with the n options own, then the selection options, then the
+ * terminating entry. */
+void cli_imap_pick_table(const struct option *own, size_t n, bool with_to,
+                         struct option table[CLI_IMAP_PICK_TABLE]);
 /* Apply one of them (value as getopt gives it). 0, CLI_USAGE with the reason
  * in why, or ENVOI_ENOMEM. */
 int cli_imap_pick_apply(cli_imap_pick *p, int id, const char *value, envoi_buf *why);

@@ -237,6 +237,21 @@ int cli_mail_session_open(cli_mail_session *m, const cli_mail_args *a)
     return 0;
 }
 
+int cli_mail_session_start(cli_mail_session *m, const cli_mail_args *a, int parse_rc,
+                           const envoi_buf *why, void (*help)(FILE *out), FILE *out)
+{
+    if (a->help && parse_rc != ENVOI_ENOMEM) {
+        help(out);
+        return EX_OK;
+    }
+    if (parse_rc == CLI_USAGE)
+        return usage_error(m, why->data ? why->data : "bad arguments");
+    if (parse_rc < 0)
+        return EX_OSERR;
+    int status = cli_mail_session_open(m, a);
+    return status == 0 ? CLI_SESSION_RUN : status;
+}
+
 const char *cli_mail_session_account(const cli_mail_session *m)
 {
     return m->have_account ? m->acc.name : NULL;

@@ -30,6 +30,14 @@ typedef struct cli_mail_session {
  * m->imap, not yet connected). Returns 0 or the exit status, the failure
  * reported. */
 int cli_mail_session_open(cli_mail_session *m, const cli_mail_args *a);
+/* What cli_mail_session_start returns when the command is to run. */
+#define CLI_SESSION_RUN (-1)
+/* After a command's arguments were parsed (parse_rc: 0, CLI_USAGE with the
+ * reason in why, or a negative code): its help printed when asked (exit 0),
+ * a usage error reported with the hint (64), out of memory (71), or the
+ * session opened: CLI_SESSION_RUN, else the exit status of the failure. */
+int cli_mail_session_start(cli_mail_session *m, const cli_mail_args *a, int parse_rc,
+                           const envoi_buf *why, void (*help)(FILE *out), FILE *out);
 /* Report m->err (naming the server) and return its exit status. */
 int cli_mail_session_fail(cli_mail_session *m);
 /* Report the session's error (envoi_pop3_error) and return its status. */

@@ -137,13 +137,8 @@ int cli_move_main(int argc, char **argv, FILE *out, FILE *errout)
         {"to", required_argument, NULL, OPT_TO},
         {"copy", no_argument, NULL, OPT_COPY},
     };
-    struct option table[16];
-    size_t n = 0;
-    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
-        table[n++] = own[i];
-    for (const struct option *o = cli_imap_pick_options(false); o->name; o++)
-        table[n++] = *o;
-    table[n] = (struct option){NULL, 0, NULL, 0};
+    struct option table[CLI_IMAP_PICK_TABLE];
+    cli_imap_pick_table(own, sizeof own / sizeof own[0], false, table);
     cli_extra_options extra = {table, apply, &r};
     envoi_buf why = ENVOI_BUF_INIT;
     int rc = cli_mail_args_parse_imap(&r.args, false, &extra, argc, argv, &why);
@@ -151,18 +146,9 @@ int cli_move_main(int argc, char **argv, FILE *out, FILE *errout)
         rc = usage(&why, "%s", "no destination: give --to FOLDER");
     if (rc == 0 && !r.args.help)
         rc = cli_imap_pick_finish(&r.pick, r.args.operands, r.args.operand_count, &why);
-    int status = EX_OK;
-    if (r.args.help) {
-        cli_help_move(out);
-    } else if (rc == CLI_USAGE) {
-        cli_report(errout, "move", "%s", why.data ? why.data : "bad arguments");
-        cli_help_hint(errout, "move");
-        status = EX_USAGE;
-    } else if (rc < 0) {
-        status = EX_OSERR;
-    } else if ((status = cli_mail_session_open(&r.ms, &r.args)) == 0) {
+    int status = cli_mail_session_start(&r.ms, &r.args, rc, &why, cli_help_move, out);
+    if (status == CLI_SESSION_RUN)
         status = run_move(&r);
-    }
     envoi_buf_free(&why);
     cli_mail_session_close(&r.ms);
     cli_imap_pick_free(&r.pick);

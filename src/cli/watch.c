@@ -424,16 +424,8 @@ int cli_watch_main(int argc, char **argv, FILE *out, FILE *errout)
     int rc = cli_mail_args_parse_imap(&r.args, true, &extra, argc, argv, &why);
     if (rc == 0 && !r.args.help)
         rc = check_args(&r, &why);
-    int status = EX_OK;
-    if (r.args.help) {
-        cli_help_watch(out);
-    } else if (rc == CLI_USAGE) {
-        cli_report(errout, "watch", "%s", why.data ? why.data : "bad arguments");
-        cli_help_hint(errout, "watch");
-        status = EX_USAGE;
-    } else if (rc < 0) {
-        status = EX_OSERR;
-    } else if ((status = cli_mail_session_open(&r.ms, &r.args)) == 0) {
+    int status = cli_mail_session_start(&r.ms, &r.args, rc, &why, cli_help_watch, out);
+    if (status == CLI_SESSION_RUN) {
         r.status_line = isatty(fileno(errout)) == 1 && !r.args.verbose;
         stop_signal = 0;
         catch_signals();
