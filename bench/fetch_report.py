@@ -1,8 +1,6 @@
 #!/usr/bin/python3
 """Turn bench/fetch_run's raw results into the printed table, the ratios
 against the goals and fetch_results.json (the same format as report.py's)."""
-import argparse
-import json
 import re
 import sys
 
@@ -35,16 +33,7 @@ def read_store(path):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("results")
-    ap.add_argument("--store", help="store_insert's output")
-    ap.add_argument("--json", required=True)
-    ap.add_argument("--meta", action="append", default=[], help="KEY=VALUE for the JSON")
-    args = ap.parse_args()
-    runs, order = report.parse_runs(args.results)
-    for b in runs.values():
-        report.summarize(b)
-    meta = dict(m.split("=", 1) for m in args.meta)
+    args, runs, order, meta = report.start(__doc__, [("--store", "store_insert's output")])
     print(f"\nenvoi fetch bench: {meta.get('date', '')}, {meta.get('cpus', '?')} CPUs, "
           f"{meta.get('messages', '?')} messages of {meta.get('message_bytes', '?')} bytes, "
           f"{meta.get('dovecot', 'Dovecot')}, medians of {meta.get('reps', '?')} runs")
@@ -59,12 +48,7 @@ def main():
             print(f"  {name:<40} {value}")
     doc = {"meta": meta, "benchmarks": {i: runs[i] for i in order}, "ratios": ratios,
            "store": store}
-    with open(args.json, "w") as f:
-        json.dump(doc, f, indent=2)
-        f.write("\n")
-    print(f"\nresults: {args.json}")
-    ok = all(b["ok"] for b in runs.values()) and bool(store)
-    return 0 if ok else 1
+    return report.finish(args.json, doc, all(b["ok"] for b in runs.values()) and bool(store))
 
 
 if __name__ == "__main__":

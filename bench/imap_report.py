@@ -1,8 +1,6 @@
 #!/usr/bin/python3
 """Turn bench/imap_run's raw results into the printed table, the ratios
 against the goals and imap_results.json (the same format as report.py's)."""
-import argparse
-import json
 import sys
 
 import report
@@ -22,15 +20,7 @@ RATIOS = [
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("results")
-    ap.add_argument("--json", required=True)
-    ap.add_argument("--meta", action="append", default=[], help="KEY=VALUE for the JSON")
-    args = ap.parse_args()
-    runs, order = report.parse_runs(args.results)
-    for b in runs.values():
-        report.summarize(b)
-    meta = dict(m.split("=", 1) for m in args.meta)
+    args, runs, order, meta = report.start(__doc__)
     oi = meta.get("offlineimap_messages")
     oi_note = f" (offlineimap3: {oi})" if oi and oi != meta.get("messages") else ""
     print(f"\nenvoi IMAP fetch bench: {meta.get('date', '')}, {meta.get('cpus', '?')} CPUs, "
@@ -42,11 +32,7 @@ def main():
     ratios = report.compute_ratios(runs, RATIOS)
     report.print_ratios(ratios)
     doc = {"meta": meta, "benchmarks": {i: runs[i] for i in order}, "ratios": ratios}
-    with open(args.json, "w") as f:
-        json.dump(doc, f, indent=2)
-        f.write("\n")
-    print(f"\nresults: {args.json}")
-    return 0 if runs and all(b["ok"] for b in runs.values()) else 1
+    return report.finish(args.json, doc, runs and all(b["ok"] for b in runs.values()))
 
 
 if __name__ == "__main__":

@@ -2,10 +2,10 @@
 """Turn bench/parse_run's raw results (one tab-separated line per run: id,
 label, command, the key=value figures, an error text) into the printed table,
 the ratios against the goals and parse_results.json."""
-import argparse
-import json
 import statistics
 import sys
+
+import report
 
 WORKLOADS = [
     ("ordinary", "1. ordinary messages"),
@@ -125,15 +125,7 @@ def print_goals(results):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("results")
-    ap.add_argument("--json", required=True)
-    ap.add_argument("--meta", action="append", default=[], help="KEY=VALUE for the JSON")
-    args = ap.parse_args()
-    runs, order = parse_runs(args.results)
-    for b in runs.values():
-        summarize(b)
-    meta = dict(m.split("=", 1) for m in args.meta)
+    args, runs, order, meta = report.start(__doc__, read=parse_runs, summary=summarize)
     print(f"\nenvoi parser bench: {meta.get('date', '')}, {meta.get('cpus', '?')} CPUs, "
           f"GMime {meta.get('gmime', '?')}, Python {meta.get('python', '?')}; medians of "
           f"{meta.get('reps', '?')} runs x {meta.get('passes', '?')} passes (Python: 1 run x "
@@ -144,11 +136,7 @@ def main():
     results = goals(runs)
     print_goals(results)
     doc = {"meta": meta, "benchmarks": {i: runs[i] for i in order}, "goals": results}
-    with open(args.json, "w") as f:
-        json.dump(doc, f, indent=2)
-        f.write("\n")
-    print(f"\nresults: {args.json}")
-    return 0 if all(b["ok"] for b in runs.values()) else 1
+    return report.finish(args.json, doc, all(b["ok"] for b in runs.values()))
 
 
 if __name__ == "__main__":

@@ -147,16 +147,35 @@ def print_ratios(ratios):
         print(line)
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__)
+def start(description, extra=(), read=None, summary=None):
+    """What every bench report starts with: its arguments (the results file,
+    --json, --meta KEY=VALUE and the extra (flag, help) options), the runs
+    read (read, default parse_runs) and summarized, and the meta as a dict.
+    Returns (args, runs, order, meta)."""
+    ap = argparse.ArgumentParser(description=description)
     ap.add_argument("results")
     ap.add_argument("--json", required=True)
-    ap.add_argument("--meta", action="append", default=[], help="KEY=VALUE for results.json")
+    ap.add_argument("--meta", action="append", default=[], help="KEY=VALUE for the JSON")
+    for flag, text in extra:
+        ap.add_argument(flag, help=text)
     args = ap.parse_args()
-    runs, order = parse_runs(args.results)
+    runs, order = (read or parse_runs)(args.results)
     for b in runs.values():
-        summarize(b)
-    meta = dict(m.split("=", 1) for m in args.meta)
+        (summary or summarize)(b)
+    return args, runs, order, dict(m.split("=", 1) for m in args.meta)
+
+
+def finish(path, doc, ok):
+    """Write the JSON document and say where; the exit status (0 when ok)."""
+    with open(path, "w") as f:
+        json.dump(doc, f, indent=2)
+        f.write("\n")
+    print(f"\nresults: {path}")
+    return 0 if ok else 1
+
+
+def main():
+    args, runs, order, meta = start(__doc__)
     print(f"envoi bench: {meta.get('date', '')}, {meta.get('cpus', '?')} CPUs, smtp-sink on "
           f"127.0.0.1:{meta.get('port', '?')}, medians of {meta.get('reps', '?')} runs")
     for prefix, title in SECTIONS:
@@ -171,11 +190,7 @@ def main():
         "rss_goal_mib": RSS_GOAL_MIB,
         "rss_goal_met": None if not rss else rss["maxrss_kib"] / 1024 < RSS_GOAL_MIB,
     }
-    with open(args.json, "w") as f:
-        json.dump(doc, f, indent=2)
-        f.write("\n")
-    print(f"\nresults: {args.json}")
-    return 0 if all(b["ok"] for b in runs.values()) else 1
+    return finish(args.json, doc, all(b["ok"] for b in runs.values()))
 
 
 if __name__ == "__main__":

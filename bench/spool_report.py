@@ -1,8 +1,6 @@
 #!/usr/bin/python3
 """Turn bench/spool_run's raw results into the printed table, the ratios
 against the goals and spool_results.json (the same format as report.py's)."""
-import argparse
-import json
 import sys
 
 import report
@@ -103,15 +101,7 @@ def print_ratios(ratios):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("results")
-    ap.add_argument("--json", required=True)
-    ap.add_argument("--meta", action="append", default=[], help="KEY=VALUE for the JSON")
-    args = ap.parse_args()
-    runs, order = report.parse_runs(args.results)
-    for b in runs.values():
-        report.summarize(b)
-    meta = dict(m.split("=", 1) for m in args.meta)
+    args, runs, order, meta = report.start(__doc__)
     print(f"\nenvoi spool bench: {meta.get('date', '')}, {meta.get('cpus', '?')} CPUs, "
           f"{meta.get('filesystem', '?')}, messages of {meta.get('message_bytes', '?')} bytes; "
           f"{meta.get('messages', '?')} submissions per run ({meta.get('slow_messages', '?')} "
@@ -122,11 +112,7 @@ def main():
     ratios = [r for r in compute(runs, meta.get("workers", "4")) if r["msgs_per_s"] is not None or r["goal"]]
     print_ratios(ratios)
     doc = {"meta": meta, "benchmarks": {i: runs[i] for i in order}, "ratios": ratios}
-    with open(args.json, "w") as f:
-        json.dump(doc, f, indent=2)
-        f.write("\n")
-    print(f"\nresults: {args.json}")
-    return 0 if runs and all(b["ok"] for b in runs.values()) else 1
+    return report.finish(args.json, doc, runs and all(b["ok"] for b in runs.values()))
 
 
 if __name__ == "__main__":
