@@ -19,23 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
+
 #define BLOCK 4096
 #define BLOCKS 256
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double cpu_seconds(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
 
 static int sync_file(int fd, bool full)
 {
@@ -82,8 +69,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "fsync_rate: preparing the file: %s\n", strerror(errno));
         return 74;
     }
-    double cpu0 = cpu_seconds();
-    double start = now(), elapsed = 0;
+    double cpu0 = bench_cpu_seconds();
+    double start = bench_now(), elapsed = 0;
     unsigned long syncs = 0;
     while (elapsed < limit) {
         block[syncs % BLOCK] = (char)('a' + syncs % 26);
@@ -94,9 +81,9 @@ int main(int argc, char **argv)
             return 74;
         }
         syncs++;
-        elapsed = now() - start;
+        elapsed = bench_now() - start;
     }
-    double cpu = cpu_seconds() - cpu0;
+    double cpu = bench_cpu_seconds() - cpu0;
     close(fd);
     double rate = (double)syncs / elapsed;
     printf("sent=%lu failed=0 seconds=%.4f msgs_per_s=%.1f fsyncs_per_s=%.1f cpu_s=%.4f "

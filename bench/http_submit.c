@@ -20,6 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
+
 #define MAX_FAILURES 10 /* consecutive failures before a connection gives up */
 #define REPLY_MAX 65536
 
@@ -47,21 +49,6 @@ static atomic_long submitted;
 static atomic_long refused;
 static pthread_mutex_t error_lock = PTHREAD_MUTEX_INITIALIZER;
 static char first_error[512];
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double cpu_seconds(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
 
 /* CPU seconds (user + system) of another process, or -1. */
 static double process_cpu(long pid)
@@ -348,17 +335,17 @@ static int read_stats(const submit_opts *o, int *fd, long *sent, long *error)
 static long wait_sent(const submit_opts *o, double start, long base_sent, long base_error,
                       long count)
 {
-    double deadline = now() + o->timeout_s;
+    double deadline = bench_now() + o->timeout_s;
     int fd = -1;
     long failed = -1;
-    while (now() < deadline) {
+    while (bench_now() < deadline) {
         long sent, error;
         if (read_stats(o, &fd, &sent, &error) == 0 &&
             sent - base_sent + error - base_error >= count) {
             failed = error - base_error;
             break;
         }
-        double wait = (now() - start) * 0.005;
+        double wait = (bench_now() - start) * 0.005;
         wait = wait < 0.002 ? 0.002 : wait > 0.1 ? 0.1 : wait;
         struct timespec pause = {0, (long)(wait * 1e9)};
         nanosleep(&pause, NULL);
@@ -472,13 +459,13 @@ int main(int argc, char **argv)
         return 71;
     atomic_store(&remaining, o.messages);
     double server0 = o.server_pid > 0 ? process_cpu(o.server_pid) : 0;
-    double cpu0 = cpu_seconds();
-    double start = now();
+    double cpu0 = bench_cpu_seconds();
+    double start = bench_now();
     for (size_t i = 0; i < o.conns; i++)
         pthread_create(&t[i], NULL, submitter, &o);
     for (size_t i = 0; i < o.conns; i++)
         pthread_join(t[i], NULL);
-    double submit_s = now() - start;
+    double submit_s = bench_now() - start;
     long ok = atomic_load(&submitted);
     long failed = o.messages - ok;
     double seconds = submit_s;
@@ -490,9 +477,9 @@ int main(int argc, char **argv)
                                     : "some messages failed delivery (GET /v1/stats: error)");
             failed = undelivered < 0 ? o.messages : failed + undelivered;
         }
-        seconds = now() - start;
+        seconds = bench_now() - start;
     }
-    double cpu = cpu_seconds() - cpu0;
+    double cpu = bench_cpu_seconds() - cpu0;
     double server = o.server_pid > 0 ? process_cpu(o.server_pid) - server0 : 0;
     free(t);
     if (first_error[0])

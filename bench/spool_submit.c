@@ -19,6 +19,8 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "bench_clock.h"
+
 #include "spool/queue.h"
 #include "spool/queue_test.h"
 
@@ -27,21 +29,6 @@ static const char *source = builtin;
 static size_t source_len = sizeof builtin;
 static atomic_long remaining;
 static atomic_int failures;
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double cpu_seconds(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
 
 static void make_source(void)
 {
@@ -143,14 +130,14 @@ int main(int argc, char **argv)
     if (!t)
         return 71;
     atomic_store(&remaining, count);
-    double cpu0 = cpu_seconds();
-    double start = now();
+    double cpu0 = bench_cpu_seconds();
+    double start = bench_now();
     for (int i = 0; i < threads; i++)
         pthread_create(&t[i], NULL, submitter, q);
     for (int i = 0; i < threads; i++)
         pthread_join(t[i], NULL);
-    double seconds = now() - start;
-    double cpu = cpu_seconds() - cpu0;
+    double seconds = bench_now() - start;
+    double cpu = bench_cpu_seconds() - cpu0;
     uint64_t commits = spool_queue_commit_count(q);
     spool_queue_close(q);
     nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);

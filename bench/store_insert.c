@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
+
 #include "envoi/store.h"
 #include "store/maildir.h"
 #include "util/buf.h"
@@ -22,13 +24,6 @@ static const char *const words[] = {
     "concert",  "update",  "payment", "schedule", "design", "market",   "ticket",  "planning",
     "question", "answer",  "summary", "agenda",   "office", "family",   "photo",   "music"};
 #define NWORDS (sizeof words / sizeof *words)
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static unsigned next_random(unsigned *state)
 {
@@ -78,7 +73,7 @@ static int bench_store(const char *path, size_t count, size_t batch)
     }
     envoi_buf b = ENVOI_BUF_INIT;
     unsigned rnd = 1;
-    double t0 = now();
+    double t0 = bench_now();
     for (size_t i = 0; i < count; i++) {
         if (i % batch == 0 && envoi_store_begin(st) < 0)
             break;
@@ -91,7 +86,7 @@ static int bench_store(const char *path, size_t count, size_t batch)
             return 1;
         }
     }
-    double t = now() - t0;
+    double t = bench_now() - t0;
     printf("store_messages: %zu\nstore_batch: %zu\nstore_insert_seconds: %.2f\n"
            "store_insert_per_second: %.0f\n",
            count, batch, t, (double)count / t);
@@ -101,17 +96,17 @@ static int bench_store(const char *path, size_t count, size_t batch)
                                           "\"number 4242\"", "user42",          "w1234*"};
     for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {
         size_t hits = 0;
-        t0 = now();
+        t0 = bench_now();
         /* The first 50 rows, newest first, as a listing shows them. */
         if (envoi_store_search(st, queries[q], 0, 50, count_row, &hits) < 0) {
             fprintf(stderr, "%s\n", envoi_store_error(st)->text);
             return 1;
         }
-        double first = now() - t0;
+        double first = bench_now() - t0;
         size_t all = 0;
-        t0 = now();
+        t0 = bench_now();
         envoi_store_search(st, queries[q], 0, 0, count_row, &all);
-        t = now() - t0;
+        t = bench_now() - t0;
         printf("search %-24s: first 50 in %.1f ms; all %zu rows in %.1f ms\n", queries[q],
                first * 1e3, all, t * 1e3);
     }
@@ -135,7 +130,7 @@ static int bench_maildir(const char *dir, size_t count, size_t batch, store_sync
     make_message(&b, 0, &rnd);
     while (b.len < 10 * 1024) /* 10 KiB messages, as the fetch benchmark uses */
         envoi_buf_append_str(&b, "padding padding padding padding padding padding padding\r\n");
-    double t0 = now();
+    double t0 = bench_now();
     for (size_t i = 0; i < count; i++) {
         if (store_maildir_add(m, b.data, b.len, &err) < 0 ||
             ((i + 1) % batch == 0 || i + 1 == count ? store_maildir_commit(m, &err) : 0) < 0) {
@@ -143,7 +138,7 @@ static int bench_maildir(const char *dir, size_t count, size_t batch, store_sync
             return 1;
         }
     }
-    double t = now() - t0;
+    double t = bench_now() - t0;
     printf("maildir %-12s: %zu messages of %zu bytes, batches of %zu: %.0f per second\n", name,
            count, b.len, batch, (double)count / t);
     envoi_buf_free(&b);
