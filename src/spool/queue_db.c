@@ -11,6 +11,7 @@
 #include <sys/statvfs.h>
 
 #include "util/err.h"
+#include "util/sqlite_code.h"
 
 #define QUEUE_BUSY_TIMEOUT_MS 10000
 #define MSG_COLUMNS                                                                                \
@@ -67,25 +68,6 @@ static const char *const sql_text[QS_COUNT] = {
     [QS_CANCEL] = "UPDATE messages SET status = 3, next_try_ms = 0, done_ms = ?2,"
                   " reason = 'cancelled' WHERE id = ?1",
 };
-
-static int map_code(int sqlite_rc)
-{
-    switch (sqlite_rc & 0xff) {
-    case SQLITE_NOMEM:
-        return ENVOI_ENOMEM;
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-        return ENVOI_ETIMEDOUT;
-    case SQLITE_TOOBIG:
-        return ENVOI_ETOOBIG;
-    case SQLITE_MISUSE:
-    case SQLITE_RANGE:
-    case SQLITE_CONSTRAINT:
-        return ENVOI_EINVAL;
-    default: /* CANTOPEN, NOTADB, CORRUPT, IOERR, FULL, READONLY, ERROR... */
-        return ENVOI_EFILE;
-    }
-}
 
 /* Free space below which a failed write is taken for a full disk. */
 #define QUEUE_LOW_SPACE (16 * 1024 * 1024)
@@ -145,7 +127,8 @@ int queue_fail(queue_conn *c, envoi_error *err, const char *what)
     if (full)
         return envoi_err_set(err, ENVOI_EFILE, "%s: %s: %s (%s)", file, what, full,
                              sqlite3_errmsg(c->db));
-    return envoi_err_set(err, map_code(rc), "%s: %s: %s", file, what, sqlite3_errmsg(c->db));
+    return envoi_err_set(err, envoi_sqlite_code(rc, false), "%s: %s: %s", file, what,
+                         sqlite3_errmsg(c->db));
 }
 
 sqlite3_stmt *queue_stmt(queue_conn *c, enum queue_sql which, envoi_error *err)
@@ -220,8 +203,8 @@ int queue_conn_open(queue_conn *c, const char *path, envoi_error *err)
     memset(c, 0, sizeof *c);
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK) {
-        int rc = c->db ? envoi_err_set(err, map_code(sqlite3_errcode(c->db)), "%s: %s", path,
-                                       sqlite3_errmsg(c->db))
+        int rc = c->db ? envoi_err_set(err, envoi_sqlite_code(sqlite3_errcode(c->db), false),
+                                       "%s: %s", path, sqlite3_errmsg(c->db))
                        : envoi_err_set(err, ENVOI_ENOMEM, "out of memory");
         queue_conn_close(c);
         return rc;

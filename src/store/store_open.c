@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/err.h"
+#include "util/sqlite_code.h"
 
 #define STORE_BUSY_TIMEOUT_MS 10000
 #define STORE_COLUMNS                                                                              \
@@ -37,32 +38,12 @@ static const char *const query_sql[Q_COUNT_QUERIES] = {
                  " ORDER BY m.date DESC NULLS LAST, m.id DESC LIMIT ?2",
 };
 
-static int map_code(int sqlite_rc)
-{
-    switch (sqlite_rc & 0xff) {
-    case SQLITE_NOMEM:
-        return ENVOI_ENOMEM;
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-        return ENVOI_ETIMEDOUT;
-    case SQLITE_TOOBIG:
-        return ENVOI_ETOOBIG;
-    case SQLITE_ERROR:
-    case SQLITE_MISUSE:
-    case SQLITE_RANGE:
-    case SQLITE_CONSTRAINT:
-        return ENVOI_EINVAL;
-    default: /* CANTOPEN, NOTADB, CORRUPT, IOERR, FULL, READONLY, PERM... */
-        return ENVOI_EFILE;
-    }
-}
-
 int store_fail(envoi_store *st, const char *what)
 {
     int rc = sqlite3_extended_errcode(st->db);
     const char *file = sqlite3_db_filename(st->db, "main");
-    return envoi_err_set(&st->err, map_code(rc), "%s: %s: %s", file && *file ? file : "store", what,
-                         sqlite3_errmsg(st->db));
+    return envoi_err_set(&st->err, envoi_sqlite_code(rc, true), "%s: %s: %s",
+                         file && *file ? file : "store", what, sqlite3_errmsg(st->db));
 }
 
 sqlite3_stmt *store_stmt(envoi_store *st, enum store_query q)
@@ -117,8 +98,8 @@ int envoi_store_open(const char *path, envoi_store **out, envoi_error *err)
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     int rc;
     if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
-        rc = st->db ? envoi_err_set(err, map_code(sqlite3_errcode(st->db)), "%s: %s", path,
-                                    sqlite3_errmsg(st->db))
+        rc = st->db ? envoi_err_set(err, envoi_sqlite_code(sqlite3_errcode(st->db), true), "%s: %s",
+                                    path, sqlite3_errmsg(st->db))
                     : envoi_err_set(err, ENVOI_ENOMEM, "out of memory");
         envoi_store_close(st);
         return rc;
