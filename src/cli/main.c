@@ -1,5 +1,6 @@
 /* envoi: the command line. Picks the subcommand; each one lives in its own
  * file and maps its options onto the library. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
@@ -15,6 +16,7 @@
 #include "cli/queue.h"
 #include "cli/report.h"
 #include "cli/send.h"
+#include "cli/sendmail.h"
 #include "cli/store_cmd.h"
 #include "cli/watch.h"
 #include "envoi.h"
@@ -24,12 +26,18 @@ static const struct {
     int (*run)(int argc, char **argv, FILE *out, FILE *errout);
     void (*help)(FILE *out);
 } commands[] = {
-    {"send", cli_send_main, cli_help_send},          {"parse", cli_parse_main, cli_help_parse},
-    {"extract", cli_extract_main, cli_help_extract}, {"list", cli_list_main, cli_help_list},
-    {"fetch", cli_fetch_main, cli_help_fetch},       {"store", cli_store_main, cli_help_store},
-    {"folders", cli_folders_main, cli_help_folders}, {"flag", cli_flag_main, cli_help_flag},
-    {"move", cli_move_main, cli_help_move},          {"watch", cli_watch_main, cli_help_watch},
+    {"send", cli_send_main, cli_help_send},
+    {"parse", cli_parse_main, cli_help_parse},
+    {"extract", cli_extract_main, cli_help_extract},
+    {"list", cli_list_main, cli_help_list},
+    {"fetch", cli_fetch_main, cli_help_fetch},
+    {"store", cli_store_main, cli_help_store},
+    {"folders", cli_folders_main, cli_help_folders},
+    {"flag", cli_flag_main, cli_help_flag},
+    {"move", cli_move_main, cli_help_move},
+    {"watch", cli_watch_main, cli_help_watch},
     {"queue", cli_queue_main, cli_help_queue},
+    {"sendmail", cli_sendmail_main, cli_help_sendmail},
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 
@@ -57,8 +65,22 @@ static int show_help(int argc, char **argv)
     return EX_USAGE;
 }
 
+/* Called through a link named "sendmail": that command, argv as it is. */
+static bool called_as_sendmail(const char *argv0)
+{
+    const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
+    return argv0 && strcmp(slash ? slash + 1 : argv0, "sendmail") == 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (called_as_sendmail(argv[0])) {
+        if (envoi_init() < 0) {
+            cli_report(stderr, "sendmail", "the library could not be initialized (OpenSSL)");
+            return EX_SOFTWARE;
+        }
+        return cli_sendmail_main(argc, argv, stdout, stderr);
+    }
     if (argc < 2) {
         cli_report(stderr, NULL, "no command given");
         cli_help_hint(stderr, NULL);

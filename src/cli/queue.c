@@ -16,6 +16,7 @@
 #include "cli/queue_print.h"
 #include "cli/queue_target.h"
 #include "cli/report.h"
+#include "spool/spool_http.h"
 #include "util/err.h"
 
 #define ID_MAX 31 /* ids are [0-9a-z], shorter than 32 */
@@ -250,7 +251,7 @@ static int list_target(const queue_args *a, envoi_buf *t)
     if (rc == 0 && a->search) {
         rc = envoi_buf_printf(t, "%cq=", sep);
         if (rc == 0)
-            rc = cli_http_escape(t, a->search);
+            rc = spool_http_escape(t, a->search);
         sep = '&';
     }
     if (rc == 0 && a->limit >= 0) {

@@ -7,64 +7,30 @@
 #include <sysexits.h>
 
 #include "cli/report.h"
+#include "spool/spool_http.h"
 #include "util/err.h"
-
-static int code_for_status(unsigned status)
-{
-    switch (status) {
-    case 404:
-        return ENVOI_ENOTFOUND;
-    case 401:
-    case 403:
-        return ENVOI_EAUTH;
-    case 409:
-    case 503:
-        return ENVOI_ESTATE;
-    case 400:
-    case 415:
-        return ENVOI_EINVAL;
-    case 413:
-        return ENVOI_ETOOBIG;
-    default:
-        return status >= 500 ? ENVOI_ETEMPFAIL : ENVOI_EPROTOCOL;
-    }
-}
-
-/* The "error" member of an error answer, else a generic text. */
-static int status_error(const cli_spooler *sp, const cli_http_reply *rep, envoi_error *err)
-{
-    json_t *root = json_loadb(rep->body.data ? rep->body.data : "", rep->body.len, 0, NULL);
-    const char *text = json_string_value(json_object_get(root, "error"));
-    int code = code_for_status(rep->status);
-    if (text)
-        envoi_err_set(err, code, "%.900s", text);
-    else
-        envoi_err_set(err, code, "%s answered HTTP %u", sp->label, rep->status);
-    err->reply_code = (int)rep->status;
-    json_decref(root);
-    return code;
-}
 
 int cli_queue_call(const cli_spooler *sp, const char *method, const char *target,
                    const char *content_type, const void *body, size_t len, json_t **out,
                    envoi_error *err)
 {
     *out = NULL;
-    cli_http_reply rep = {0, ENVOI_BUF_INIT};
-    int rc = cli_http_request(sp, method, target, content_type, body, len, &rep, err);
-    if (rc == 0 && (rep.status < 200 || rep.status > 299))
-        rc = status_error(sp, &rep, err);
+    int ms = sp->timeout_ms > 0 ? sp->timeout_ms : CLI_SPOOLER_TIMEOUT_MS;
+    spool_http_peer peer = {
+        .host = sp->host, .port = sp->port, .token = sp->token, .connect_ms = ms, .io_ms = ms};
+    envoi_buf reply = ENVOI_BUF_INIT;
+    int rc = spool_http_call(&peer, method, target, content_type, body, len, &reply, err);
     if (rc == 0) {
         json_error_t jerr;
-        *out = json_loadb(rep.body.data, rep.body.len, 0, &jerr);
+        *out = json_loadb(reply.data, reply.len, 0, &jerr);
         if (!json_is_object(*out)) {
             json_decref(*out);
             *out = NULL;
             rc = envoi_err_set(err, ENVOI_EPROTOCOL, "%s answered %s that is not a JSON object",
-                               sp->label, rep.body.len ? "something" : "nothing");
+                               sp->label, reply.len ? "something" : "nothing");
         }
     }
-    cli_http_reply_free(&rep);
+    envoi_buf_free(&reply);
     return rc;
 }
 
@@ -96,8 +62,8 @@ int cli_queue_exit(const envoi_error *err)
         return EX_CONFIG;
     case ENVOI_ENOMEM:
         return EX_OSERR;
-    case ENVOI_EFILE:
-        return EX_NOINPUT;
+    case ENVOI_EFILE: /* envoid's disk refused the write (507): for now */
+        return err->reply_code ? EX_TEMPFAIL : EX_NOINPUT;
     default:
         return EX_SOFTWARE;
     }

@@ -6,24 +6,22 @@
 #include <jansson.h>
 #include <stdio.h>
 
-#include "cli/queue_http.h"
+#include "cli/queue_target.h"
 #include "envoi/error.h"
 
 /* METHOD TARGET with an optional body; on a 2xx answer *out gets its JSON
- * (an object; the caller json_decref's it). Other answers are errors with
- * err->reply_code the HTTP status and err->text envoid's "error" text:
- * 404 ENVOI_ENOTFOUND, 401 ENVOI_EAUTH, 409 and 503 ENVOI_ESTATE, 400 and
- * 415 ENVOI_EINVAL, 413 ENVOI_ETOOBIG, other 5xx ENVOI_ETEMPFAIL; an answer
- * that is not JSON is ENVOI_EPROTOCOL; transport failures as
- * cli_http_request. */
+ * (an object; the caller json_decref's it). Other answers are errors as
+ * spool_http_fail makes them (err->reply_code the HTTP status, err->text
+ * envoid's "error" text); an answer that is not JSON is ENVOI_EPROTOCOL;
+ * transport failures as spool_http_exchange. */
 int cli_queue_call(const cli_spooler *sp, const char *method, const char *target,
                    const char *content_type, const void *body, size_t len, json_t **out,
                    envoi_error *err);
 
 /* The exit status (sysexits.h) for a failed call: 66 unknown id, 75
- * envoid unreachable or paused or failing for now, 77 token refused, 69
- * refused in the message's status or too big, 65 data refused, 76 not
- * envoid's answer, 78 configuration, 71 out of memory. */
+ * envoid unreachable or paused or failing for now (its disk full too), 77
+ * token refused, 69 refused in the message's status or too big, 65 data
+ * refused, 76 not envoid's answer, 78 configuration, 71 out of memory. */
 int cli_queue_exit(const envoi_error *err);
 
 /* Report a failed call on errout ("envoi: COMMAND: ..."), adding the

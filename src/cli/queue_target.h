@@ -5,10 +5,29 @@
 #define ENVOI_CLI_QUEUE_TARGET_H
 
 #include "cli/config.h"
-#include "cli/queue_http.h"
 #include "envoi/error.h"
 
 #define CLI_SPOOLER_DEFAULT "127.0.0.1:8025"
+/* The default wait of "envoi queue" for the connection and each read or
+ * write (--timeout). */
+#define CLI_SPOOLER_TIMEOUT_MS 30000
+
+/* Where envoid is and how to talk to it. */
+typedef struct cli_spooler {
+    char *host;     /* host name or address, IPv6 without brackets */
+    unsigned port;  /* 1..65535 */
+    char *label;    /* "host:port" or "[v6]:port", for messages */
+    char *token;    /* bearer token, NULL: none; wiped by cli_spooler_free */
+    int timeout_ms; /* connect and each read or write; 0 or less: CLI_SPOOLER_TIMEOUT_MS */
+} cli_spooler;
+
+/* Set host, port and label from "http://HOST:PORT[/]", "HOST:PORT" or
+ * "[V6]:PORT" (an envoid listen address). A wildcard address (0.0.0.0,
+ * [::]) means this host's loopback. ENVOI_EINVAL with err naming what is
+ * wrong, or ENVOI_ENOMEM. */
+int cli_spooler_set_address(cli_spooler *sp, const char *where, envoi_error *err);
+/* Wipe the token and free everything; sp is zeroed. */
+void cli_spooler_free(cli_spooler *sp);
 
 /* Fill sp. cfg may be NULL (no config file). where (--spooler, --listen)
  * and token_file (--token-file) override the config when not NULL.

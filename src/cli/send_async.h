@@ -1,5 +1,6 @@
 /* "envoi send --async": the message "envoi send" built, handed to envoid
- * over its HTTP API instead of an SMTP server; its id printed. */
+ * through the public spool API on its URL instead of to an SMTP server;
+ * its id printed. */
 #ifndef ENVOI_CLI_SEND_ASYNC_H
 #define ENVOI_CLI_SEND_ASYNC_H
 
@@ -25,9 +26,9 @@ typedef struct cli_async_request {
 } cli_async_request;
 
 /* Submit, print the id on out (or JSON), report failures on errout.
- * Returns the exit status: 0; 75 envoid unreachable or paused; 65 the
- * message refused as malformed; 69 too big; 66 --raw unreadable; 77 the
- * token refused; 78 configuration. */
+ * Returns the exit status: 0; 75 envoid unreachable, paused, failing or
+ * out of disk; 65 the message refused as malformed; 69 too big; 66 --raw
+ * unreadable; 77 the token refused; 78 configuration. */
 int cli_send_async(const cli_async_request *req, FILE *out, FILE *errout);
 
 #endif

@@ -15,14 +15,15 @@
  *   GET  /v1/capture/{id}/html        its HTML body, sandboxed
  *   GET  /v1/capture/{id}/attachments/{n}   an attachment, as a download
  *
- * Errors are {"error": "..."} with 400, 401, 404, 405, 409, 413, 415, 503,
- * 507 or 500. */
+ * Errors are {"error": "..."} with 400, 401, 404, 405, 409, 413, 415, 422
+ * (refused by the content filter), 503, 507 or 500. */
 #ifndef ENVOI_DAEMON_API_H
 #define ENVOI_DAEMON_API_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "daemon/filter.h"
 #include "spool/queue.h"
 
 typedef struct envoid_api {
@@ -31,6 +32,7 @@ typedef struct envoid_api {
     size_t max_message;
     void (*submitted)(void *ctx); /* called after each accepted submission; may be NULL */
     void *submitted_ctx;
+    const envoid_filter *filter; /* content filter run before queueing; NULL: none */
 } envoid_api;
 
 typedef struct envoid_query_arg {

@@ -1,5 +1,6 @@
 /* POST /v1/messages: a JSON or message/rfc822 body becomes a queued
  * message, acknowledged only once the queue's commit is durable. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -7,6 +8,7 @@
 #include "daemon/api_impl.h"
 #include "daemon/log.h"
 #include "daemon/submission.h"
+#include "daemon/submission_impl.h"
 #include "util/err.h"
 
 #define MAX_QUERY_RECIPIENTS 1000
@@ -79,6 +81,78 @@ static int queue_it(const envoid_api *api, const envoid_submission *sub, char id
     return spool_queue_submit(api->queue, &m, id, err);
 }
 
+/* The rewritten source in place of the submitted one, once checked like any
+ * submitted source. */
+static int take_rewrite(const envoid_api *api, envoid_submission *sub,
+                        const envoid_filter_result *res, envoi_error *err)
+{
+    envoid_submission fresh = {0};
+    int rc = envoid_set_source(&fresh, res->output, res->output_len, api->max_message,
+                               "the content filter's output", err);
+    if (rc < 0)
+        return rc;
+    free(sub->source);
+    sub->source = fresh.source;
+    sub->source_len = fresh.source_len;
+    return 0;
+}
+
+/* One line per verdict. size: the message's as submitted; refused: why a
+ * rewrite could not be queued, or NULL. */
+static void log_verdict(const envoid_submission *sub, size_t size, const envoid_filter_result *res,
+                        const char *refused)
+{
+    envoid_filter_verdict v = res->verdict;
+    const char *name = envoid_filter_verdict_name(v);
+    if (v == ENVOID_FILTER_ACCEPT || v == ENVOID_FILTER_REWRITE)
+        envoid_info("filter verdict=%s from=<%s> recipients=%zu size=%zu new-size=%zu%s%s%s", name,
+                    sub->from, sub->recipient_count, size,
+                    v == ENVOID_FILTER_REWRITE ? res->output_len : size,
+                    refused ? " refused=\"" : "", refused ? refused : "", refused ? "\"" : "");
+    else
+        envoid_log(v == ENVOID_FILTER_REJECT ? "info" : "warning",
+                   "filter verdict=%s from=<%s> recipients=%zu size=%zu exit=%d reason=\"%s\"",
+                   name, sub->from, sub->recipient_count, size, res->exit_status, res->reason);
+}
+
+/* The error reply for a verdict that keeps the message out of the queue. */
+static void reply_refusal(const envoid_filter_result *res, envoid_reply *rep)
+{
+    char text[ENVOID_FILTER_REASON_SIZE + 64];
+    if (res->verdict == ENVOID_FILTER_REJECT) {
+        envoid_reply_error(rep, 422, res->reason);
+    } else if (res->verdict == ENVOID_FILTER_TOOBIG) {
+        snprintf(text, sizeof text, "the message as filtered is too large: %s", res->reason);
+        envoid_reply_error(rep, 413, text);
+    } else {
+        snprintf(text, sizeof text, "the content filter failed (try again later): %s", res->reason);
+        envoid_reply_error(rep, 503, text);
+    }
+}
+
+/* Run the content filter on sub: 0 to queue it (perhaps rewritten), else the
+ * error reply is made. */
+static int filter_it(const envoid_api *api, envoid_submission *sub, envoid_reply *rep)
+{
+    envoid_filter_result res;
+    size_t size = sub->source_len;
+    envoid_filter_run(api->filter, sub->from, (const char *const *)sub->recipients,
+                      sub->recipient_count, sub->source, sub->source_len, &res);
+    envoi_error err = {0};
+    int rc = 0;
+    if (res.verdict == ENVOID_FILTER_REWRITE)
+        rc = take_rewrite(api, sub, &res, &err);
+    log_verdict(sub, size, &res, rc < 0 ? err.text : NULL);
+    if (rc < 0)
+        envoid_reply_error(rep, err.code == ENVOI_ENOMEM ? 503 : 422, err.text);
+    else if (res.verdict != ENVOID_FILTER_ACCEPT && res.verdict != ENVOID_FILTER_REWRITE) {
+        reply_refusal(&res, rep);
+        rc = -1;
+    }
+    envoid_filter_result_free(&res);
+    return rc;
+}
+
 void envoid_api_submit(const envoid_api *api, const envoid_request *req, envoid_reply *rep)
 {
     envoi_error err = {0};
@@ -93,6 +167,10 @@ void envoid_api_submit(const envoid_api *api, const envoid_request *req, envoid_
         return;
     }
     char id[SPOOL_ID_SIZE] = "";
+    if (rc == 0 && api->filter && filter_it(api, &sub, rep) < 0) {
+        envoid_submission_free(&sub);
+        return;
+    }
     if (rc == 0)
         rc = queue_it(api, &sub, id, &err);
     if (rc == ENVOI_ESTATE) {

@@ -136,7 +136,8 @@ static int serve(envoid_settings *s, const envoi_config *cfg, spool_queue *q,
     if (status)
         return status;
     const envoid_workers_ops *ops = envoid_workers_builtin();
-    envoid_api api = {q, s->dir, s->max_message, NULL, NULL};
+    envoid_filter filter = {s->filter, s->filter_timeout * 1000u, s->max_message};
+    envoid_api api = {q, s->dir, s->max_message, NULL, NULL, s->filter ? &filter : NULL};
     if (ops && ops->wake && workers) {
         api.submitted = ops->wake;
         api.submitted_ctx = workers;
@@ -150,6 +151,8 @@ static int serve(envoid_settings *s, const envoi_config *cfg, spool_queue *q,
     }
     envoid_info("listening on http://%s spool=%s token=%s max-message-size=%zu", s->listen, s->dir,
                 token->value ? "required" : "none", s->max_message);
+    if (s->filter)
+        envoid_info("content filter on timeout=%us command=\"%s\"", s->filter_timeout, s->filter);
     int sig = wait_for_stop(stop);
     envoid_info("stopping (%s): no new connections, finishing requests under way", strsignal(sig));
     envoid_http_stop(http, STOP_GRACE_MS);

@@ -1,6 +1,7 @@
 /* envoid: the spooler daemon. Reads its options and the [spool] section of
  * the config file, then runs until SIGTERM or SIGINT. */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,23 +18,33 @@ struct options {
     const char *config;
     const char *listen;
     const char *spool_dir;
+    bool syslog;
 };
 
 static void usage(FILE *out)
 {
-    fputs("Usage: envoid [--config FILE] [--foreground] [--listen ADDR:PORT] [--spool-dir DIR]\n"
+    fputs("Usage: envoid [--config FILE] [--foreground] [--syslog] [--listen ADDR:PORT]\n"
+          "              [--spool-dir DIR]\n"
           "\n"
           "The envoi spooler: a durable queue of outgoing mail and its HTTP JSON API.\n"
           "\n"
           "  --config FILE      config file (default: $XDG_CONFIG_HOME/envoi/config, else\n"
           "                     /etc/envoi/config, when present); envoid reads [spool]\n"
-          "  --foreground       stay in the foreground, log to stderr (the only mode so far)\n"
+          "  --foreground       stay in the foreground (always: envoid never detaches itself;\n"
+          "                     leave that to the service manager)\n"
+          "  --syslog           log through syslog (ident envoid, facility mail) rather than\n"
+          "                     to stderr\n"
           "  --listen ADDR:PORT HTTP API address (default 127.0.0.1:8025); off loopback a\n"
           "                     token-file is required\n"
           "  --spool-dir DIR    queue directory (default ./var)\n"
           "  --help, --version\n"
           "\n"
-          "[spool] keys: dir, listen, relay, workers, token-file, max-message-size (e.g. 25M).\n"
+          "[spool] keys: dir, listen, relay, workers, token-file, max-message-size (e.g. 25M),\n"
+          "log (stderr or syslog), filter (a command run with /bin/sh -c on each submitted\n"
+          "message: exit 0 accepts, or rewrites with what it prints; any other exit rejects,\n"
+          "with the first line of its stderr as the reason; 75 means try later) and\n"
+          "filter-timeout (seconds, default 30). The filter reads the message on stdin and\n"
+          "finds the envelope in ENVOI_FROM, ENVOI_RECIPIENTS and ENVOI_SIZE.\n"
           "Stops gracefully on SIGTERM, SIGINT or SIGHUP. Exit status: 0 after a stop, 64 bad\n"
           "usage, 78 bad configuration (or no token off loopback), 73 queue not opened, 69\n"
           "address not available.\n",
@@ -44,22 +55,22 @@ static void usage(FILE *out)
 static int parse_options(int argc, char **argv, struct options *o)
 {
     static const struct option longs[] = {
-        {"config", required_argument, NULL, 'c'},
-        {"foreground", no_argument, NULL, 'f'},
-        {"listen", required_argument, NULL, 'l'},
-        {"spool-dir", required_argument, NULL, 'd'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
+        {"config", required_argument, NULL, 'c'},    {"foreground", no_argument, NULL, 'f'},
+        {"syslog", no_argument, NULL, 's'},          {"listen", required_argument, NULL, 'l'},
+        {"spool-dir", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},         {NULL, 0, NULL, 0},
     };
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "c:fl:d:hV", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "c:fsl:d:hV", longs, NULL)) != -1) {
         switch (c) {
         case 'c':
             o->config = optarg;
             break;
         case 'f':
+            break;
+        case 's':
+            o->syslog = true;
             break;
         case 'l':
             o->listen = optarg;
@@ -136,6 +147,8 @@ int main(int argc, char **argv)
         s.listen = o.listen;
     if (o.spool_dir)
         s.dir = o.spool_dir;
+    if (o.syslog || s.syslog)
+        envoid_log_set_sink(envoid_log_to_syslog);
     status = envoid_run(&s, cfg);
     envoi_config_free(cfg);
     return status;

@@ -18,6 +18,7 @@ void envoid_settings_default(envoid_settings *s)
     s->listen = ENVOID_DEFAULT_LISTEN;
     s->workers = ENVOID_DEFAULT_WORKERS;
     s->max_message = ENVOID_DEFAULT_MAX_MESSAGE;
+    s->filter_timeout = ENVOID_DEFAULT_FILTER_TIMEOUT;
 }
 
 int envoid_parse_size(const char *text, size_t *out)
@@ -59,6 +60,19 @@ static int parse_workers(const char *text, unsigned *out)
     return 0;
 }
 
+static int parse_seconds(const char *text, unsigned *out)
+{
+    if (!text || *text < '0' || *text > '9')
+        return ENVOI_EINVAL;
+    char *end = NULL;
+    errno = 0;
+    unsigned long v = strtoul(text, &end, 10);
+    if (errno || *end || v == 0 || v > 86400)
+        return ENVOI_EINVAL;
+    *out = (unsigned)v;
+    return 0;
+}
+
 static int bad_value(envoi_error *err, const envoi_config *cfg, unsigned line, const char *key,
                      const char *why)
 {
@@ -66,8 +80,9 @@ static int bad_value(envoi_error *err, const envoi_config *cfg, unsigned line, c
                          key, why);
 }
 
-static const char *const known_keys[] = {"dir",     "queue",      "listen",          "relay",
-                                         "workers", "token-file", "max-message-size"};
+static const char *const known_keys[] = {
+    "dir",    "queue",          "listen", "relay", "workers", "token-file", "max-message-size",
+    "filter", "filter-timeout", "log"};
 
 static bool is_known_key(const char *key)
 {
@@ -95,6 +110,15 @@ static int read_key(envoid_settings *s, const envoi_config *cfg, const char *key
     else if (strcmp(key, "queue") == 0) {
         if (strcmp(value, "sqlite") != 0)
             return bad_value(err, cfg, line, key, "only \"sqlite\" is supported so far");
+    } else if (strcmp(key, "filter") == 0) {
+        s->filter = value;
+    } else if (strcmp(key, "filter-timeout") == 0) {
+        if (parse_seconds(value, &s->filter_timeout) < 0)
+            return bad_value(err, cfg, line, key, "expected seconds from 1 to 86400");
+    } else if (strcmp(key, "log") == 0) {
+        if (strcmp(value, "stderr") != 0 && strcmp(value, "syslog") != 0)
+            return bad_value(err, cfg, line, key, "expected \"stderr\" or \"syslog\"");
+        s->syslog = strcmp(value, "syslog") == 0;
     } else if (strcmp(key, "workers") == 0) {
         if (parse_workers(value, &s->workers) < 0)
             return bad_value(err, cfg, line, key, "expected a number from 0 to 1024");

@@ -14,6 +14,7 @@
 #define ENVOID_DEFAULT_LISTEN "127.0.0.1:8025"
 #define ENVOID_DEFAULT_MAX_MESSAGE ((size_t)50 * 1024 * 1024)
 #define ENVOID_DEFAULT_WORKERS 4u
+#define ENVOID_DEFAULT_FILTER_TIMEOUT 30u /* seconds */
 
 /* Strings point into the config or argv (valid while they live). */
 typedef struct envoid_settings {
@@ -25,7 +26,10 @@ typedef struct envoid_settings {
     size_t max_message; /* bytes */
     struct sockaddr_storage addr;
     socklen_t addr_len;
-    bool loopback; /* addr is a loopback address */
+    bool loopback;           /* addr is a loopback address */
+    const char *filter;      /* content filter command (run with /bin/sh -c); NULL: none */
+    unsigned filter_timeout; /* seconds */
+    bool syslog;             /* log through syslog(3) rather than to stderr */
 } envoid_settings;
 
 /* The embedded defaults. */

@@ -2,7 +2,6 @@
  * message/rfc822 with the envelope in the query) and status
  * (GET /v1/messages/{id}) over envoid's HTTP API, its statuses mapped to
  * envoi error codes. */
-#include <stdio.h>
 #include <string.h>
 
 #include "spool/spool_http.h"
@@ -11,60 +10,13 @@
 #include "util/err.h"
 #include "util/utf8.h"
 
-static int code_for_status(unsigned status)
-{
-    switch (status) {
-    case 400:
-        return ENVOI_EINVAL;
-    case 401:
-    case 403:
-        return ENVOI_EAUTH;
-    case 404:
-        return ENVOI_ENOTFOUND;
-    case 409:
-    case 503:
-        return ENVOI_ESTATE;
-    case 413:
-        return ENVOI_ETOOBIG;
-    case 507:
-        return ENVOI_EFILE;
-    case 500:
-    case 502:
-    case 504:
-        return ENVOI_ETEMPFAIL; /* trouble on the spool's side: try again later */
-    default:
-        return ENVOI_EPROTOCOL;
-    }
-}
-
-/* An error answer: its code from the status, its text from {"error": ...}. */
-static int fail_status(unsigned status, const envoi_buf *body, envoi_error *err)
-{
-    int code = code_for_status(status);
-    char text[sizeof err->text];
-    spool_json_value v;
-    const char *b = body->data ? body->data : "";
-    if (spool_json_member(b, body->len, "error", &v) != 0 ||
-        spool_json_string(&v, text, sizeof text) != 0 || !text[0])
-        snprintf(text, sizeof text, "HTTP status %u from the spool", status);
-    return envoi_err_reply(err, code, (int)status, "", text);
-}
-
+/* One call to envoid; an answer other than a 2xx one is an error. */
 static int exchange(envoi_spool *sp, const char *method, const char *target,
-                    const char *content_type, const void *body, size_t len, unsigned *status,
-                    envoi_buf *reply, envoi_error *err)
+                    const char *content_type, const void *body, size_t len, envoi_buf *reply,
+                    envoi_error *err)
 {
-    spool_http_request req = {
-        .host = sp->url.host,
-        .port = sp->url.port,
-        .method = method,
-        .target = target,
-        .content_type = content_type,
-        .body = body,
-        .body_len = len,
-        .token = sp->token,
-    };
-    return spool_http_exchange(&req, status, reply, err);
+    spool_http_peer peer = {.host = sp->url.host, .port = sp->url.port, .token = sp->token};
+    return spool_http_call(&peer, method, target, content_type, body, len, reply, err);
 }
 
 static int build_submit_target(const envoi_spool *sp, const spool_msg *m, envoi_buf *t)
@@ -159,16 +111,12 @@ int spool_remote_submit(envoi_spool *sp, const spool_msg *m, char id[SPOOL_ID_SI
                         envoi_error *err)
 {
     envoi_buf target = ENVOI_BUF_INIT, reply = ENVOI_BUF_INIT, json = ENVOI_BUF_INIT;
-    unsigned status = 0;
     int rc = build_submission(sp, m, &target, &json, err);
     if (rc == 0 && json.data)
-        rc = exchange(sp, "POST", target.data, "application/json", json.data, json.len, &status,
-                      &reply, err);
+        rc =
+            exchange(sp, "POST", target.data, "application/json", json.data, json.len, &reply, err);
     else if (rc == 0)
-        rc = exchange(sp, "POST", target.data, "message/rfc822", m->data, m->len, &status, &reply,
-                      err);
-    if (rc == 0 && status != 200 && status != 201 && status != 202)
-        rc = fail_status(status, &reply, err);
+        rc = exchange(sp, "POST", target.data, "message/rfc822", m->data, m->len, &reply, err);
     if (rc == 0)
         rc = read_id(&reply, id, err);
     envoi_buf_free(&target);
@@ -218,14 +166,11 @@ static int read_state(const envoi_buf *reply, envoi_spool_state *out, envoi_erro
 int spool_remote_status(envoi_spool *sp, const char *id, envoi_spool_state *out, envoi_error *err)
 {
     envoi_buf target = ENVOI_BUF_INIT, reply = ENVOI_BUF_INIT;
-    unsigned status = 0;
     int rc = envoi_buf_printf(&target, "%s/v1/messages/%s", sp->url.prefix, id);
     if (rc < 0)
         rc = envoi_err_set(err, ENVOI_ENOMEM, "out of memory");
     else
-        rc = exchange(sp, "GET", target.data, NULL, NULL, 0, &status, &reply, err);
-    if (rc == 0 && status != 200)
-        rc = fail_status(status, &reply, err);
+        rc = exchange(sp, "GET", target.data, NULL, NULL, 0, &reply, err);
     if (rc == 0)
         rc = read_state(&reply, out, err);
     envoi_buf_free(&target);

@@ -4,28 +4,13 @@
 #include <string.h>
 #include <strings.h>
 
+#include "spool/spool_http.h"
 #include "spool/spool_impl.h"
 #include "util/err.h"
 
 bool spool_is_url(const char *where)
 {
     return strncasecmp(where, "http://", 7) == 0 || strncasecmp(where, "https://", 8) == 0;
-}
-
-static int parse_port(const char *p, size_t n, unsigned *out)
-{
-    unsigned v = 0;
-    if (n == 0 || n > 5)
-        return ENVOI_EINVAL;
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] < '0' || p[i] > '9')
-            return ENVOI_EINVAL;
-        v = v * 10 + (unsigned)(p[i] - '0');
-    }
-    if (v == 0 || v > 65535)
-        return ENVOI_EINVAL;
-    *out = v;
-    return 0;
 }
 
 /* HOST or [IPv6] then an optional :PORT, up to the path. */
@@ -49,7 +34,8 @@ static int parse_authority(const char *a, size_t n, spool_url *out, envoi_error 
     if (host_len == 0 || memchr(host, '@', host_len))
         return envoi_err_set(err, ENVOI_EINVAL, "spool URL: expected http://HOST[:PORT]");
     out->port = 80;
-    if (rest_len > 0 && (rest[0] != ':' || parse_port(rest + 1, rest_len - 1, &out->port) < 0))
+    if (rest_len > 0 &&
+        (rest[0] != ':' || spool_http_parse_port(rest + 1, rest_len - 1, &out->port) < 0))
         return envoi_err_set(err, ENVOI_EINVAL, "spool URL: bad port '%.*s'", (int)rest_len, rest);
     out->host = strndup(host, host_len);
     return out->host ? 0 : envoi_err_set(err, ENVOI_ENOMEM, "out of memory");

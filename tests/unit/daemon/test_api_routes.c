@@ -11,7 +11,7 @@
 
 #include "daemon/api.h"
 
-static const envoid_api api = {NULL, NULL, 1024, NULL, NULL};
+static const envoid_api api = {NULL, NULL, 1024, NULL, NULL, NULL};
 
 static unsigned answer(const char *method, const char *path, const char *type, const char *body,
                        char *text, size_t size, const char **allow)

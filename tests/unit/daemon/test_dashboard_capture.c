@@ -245,7 +245,7 @@ static void test_download_names(void **state)
 static void test_no_mailbox_is_an_empty_list(void **state)
 {
     (void)state;
-    envoid_api api = {NULL, "/nonexistent/envoi-spool", 1024, NULL, NULL};
+    envoid_api api = {NULL, "/nonexistent/envoi-spool", 1024, NULL, NULL, NULL};
     envoid_request req = {"GET", "/v1/capture", NULL, NULL, 0, "", 0};
     envoid_reply rep = {0};
     envoid_api_handle(&api, &req, &rep);

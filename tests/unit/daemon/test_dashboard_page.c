@@ -16,7 +16,7 @@
 #include "util/base64.h"
 #include "util/buf.h"
 
-static const envoid_api api = {NULL, NULL, 1024, NULL, NULL};
+static const envoid_api api = {NULL, NULL, 1024, NULL, NULL, NULL};
 
 static unsigned answer(const char *method, const char *path, envoid_reply *rep)
 {
