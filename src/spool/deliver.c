@@ -1,6 +1,7 @@
 /* The delivery pool: starting and stopping the worker threads, each one's
- * loop (lease a few due messages, deliver them, sleep until the next is due
- * or a submission wakes it), and the shared helpers (clock, log, waiting). */
+ * loop (lease a batch of due messages, send them, record their outcomes
+ * together, sleep until the next is due or a submission wakes it), and the
+ * shared helpers (clock, log, waiting). */
 #include "spool/deliver.h"
 
 #include <stdarg.h>
@@ -13,7 +14,7 @@
 #include "util/buf.h"
 
 enum {
-    DEFAULT_BATCH = 4,
+    DEFAULT_BATCH = 64,
     DEFAULT_LEASE_MS = 15 * 60 * 1000,
     DEFAULT_SLEEP_MS = 1000,
     MIN_SLEEP_MS = 5,
@@ -94,29 +95,47 @@ static void release_rest(dlv_worker *w, spool_lease *leases, size_t from, size_t
     }
 }
 
-/* Lease a batch and deliver it; the number leased, or -1 on a queue error
- * or when messages had to be given back untried. */
+static void free_batch(spool_lease *leases, dlv_try *tries, size_t count)
+{
+    for (size_t k = 0; k < count; k++) {
+        spool_lease_free(&leases[k]);
+        if (tries)
+            spool_outcomes_free(&tries[k].o);
+    }
+    free(leases);
+    free(tries);
+}
+
+/* Lease a batch (a fair share of what is due), send it over the worker's
+ * connection, then record every outcome at once; the number leased, or -1
+ * on a queue error or when messages had to be given back untried. */
 static long run_batch(dlv_worker *w)
 {
     spool_delivery *d = w->d;
     spool_lease *leases = NULL;
     size_t count = 0;
     envoi_error err;
-    if (spool_queue_lease(d->q, w->owner, d->batch, d->lease_ms, &leases, &count, &err) < 0) {
+    if (spool_queue_lease_share(d->q, w->owner, d->batch, d->nworkers, d->lease_ms, &leases, &count,
+                                &err) < 0) {
         dlv_log(d, "%s: cannot lease messages: %s", w->owner, err.text);
         return -1;
     }
+    if (count == 0)
+        return 0;
+    dlv_try *tries = calloc(count, sizeof *tries);
     size_t i = 0;
     bool given_back = false;
-    while (i < count && !dlv_stopping(d) && !given_back)
-        given_back = !dlv_deliver(w, &leases[i++]);
+    while (tries && i < count && !dlv_stopping(d) && !given_back) {
+        given_back = dlv_attempt(w, &leases[i], &tries[i]) == 1;
+        i++;
+    }
+    if (tries)
+        dlv_record_batch(w, leases, tries, i);
     release_rest(w, leases, i, count);
-    for (size_t k = 0; k < count; k++)
-        spool_lease_free(&leases[k]);
-    free(leases);
+    free_batch(leases, tries, count);
     /* No connection slot: leave the messages to the workers that have one
      * for a while, rather than lease them straight back. */
-    return given_back ? -1 : (long)count;
+    return given_back || !tries ? -1 : (long)count;
 }
 
 /* Take back the leases this worker's name still holds: a process that died

@@ -1,8 +1,16 @@
 /* Delivery workers: a pool of threads that lease due messages from the
- * queue, send each through its relay over a connection kept open and
- * reused for many messages, record the outcome per recipient, and queue a
- * delivery status notification to the sender of a message that failed.
- * With no relay configured, messages go to a capture maildir instead. */
+ * queue in batches, send each through its relay over a connection kept open
+ * and reused for many messages, record the outcomes per recipient of the
+ * whole batch in one transaction, and queue a delivery status notification
+ * to the sender of a message that failed. With no relay configured,
+ * messages go to a capture maildir instead.
+ *
+ * Delivered twice? A message is recorded sent only after the relay accepted
+ * it, and the outcomes of a batch are committed together once the batch has
+ * been sent. A crash (or power loss) after the relay accepted a message and
+ * before that commit leaves it pending, leased until its lease ends: it is
+ * then sent again. That window covers the messages of one batch per worker
+ * (at most lease_batch each); nothing acknowledged is ever lost. */
 #ifndef ENVOI_SPOOL_DELIVER_H
 #define ENVOI_SPOOL_DELIVER_H
 
@@ -25,7 +33,8 @@ typedef struct spool_delivery_opts {
     spool_log_fn log;        /* NULL: no log */
     void *log_ctx;
     const char *hostname;  /* for notifications' Reporting-MTA; NULL: this host's name */
-    size_t lease_batch;    /* messages leased at a time per worker; 0: 4 */
+    size_t lease_batch;    /* most messages leased, sent and recorded at a time per worker
+                              (each takes at most due / workers + 1); 0: 64 */
     int64_t lease_ms;      /* how long a lease lasts; 0: 15 minutes */
     unsigned max_sleep_ms; /* longest sleep between looks at the queue; 0: 1000 */
 } spool_delivery_opts;

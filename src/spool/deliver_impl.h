@@ -63,10 +63,23 @@ bool dlv_wait(struct spool_delivery *d, int64_t ms, uint64_t seen_wakes);
 bool dlv_stopping(struct spool_delivery *d);
 void dlv_count(struct spool_delivery *d, uint64_t *counter);
 
-/* deliver_send.c: one leased message, from relay choice to the recorded
- * outcome and the notification. False when it was given back untried (no
- * connection slot free, or stopping): the rest of the batch goes back too. */
-bool dlv_deliver(dlv_worker *w, spool_lease *l);
+/* One message of a leased batch once tried: its outcome per recipient and
+ * the relay it went through, kept until the batch is recorded. */
+typedef struct dlv_try {
+    bool tried;         /* false: not tried (given back, or not reached) */
+    spool_outcomes o;   /* when tried */
+    const dlv_relay *r; /* NULL: capture, or no relay */
+    const char *label;
+} dlv_try;
+
+/* deliver_send.c: try one leased message, from relay choice to the outcome
+ * in t (t->tried), not yet recorded. 1 when it was given back untried (no
+ * connection slot free, or stopping): the rest of the batch goes back too;
+ * else 0 (t->tried false when it was given back for want of memory). */
+int dlv_attempt(dlv_worker *w, spool_lease *l, dlv_try *t);
+/* deliver_record.c: record the outcomes of every tried message of a batch
+ * in one transaction, log each attempt, queue the notifications. */
+void dlv_record_batch(dlv_worker *w, spool_lease *leases, dlv_try *tries, size_t count);
 /* Close connections unused longer than their relay's idle time (all when
  * force). */
 void dlv_close_idle(dlv_worker *w, bool force);

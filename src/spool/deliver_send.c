@@ -1,12 +1,11 @@
-/* One leased message: choose its relay, send it over the worker's open
- * connection (or to the capture maildir), record the outcome per recipient,
- * log the attempt, and queue a notification to the sender when it failed. */
+/* One leased message: choose its relay and send it over the worker's open
+ * connection (or to the capture maildir), keeping the outcome per recipient
+ * for the batch's record (deliver_record.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "spool/deliver_impl.h"
-#include "spool/dsn.h"
 #include "util/buf.h"
 
 enum { DEFAULT_IDLE_MS = 30 * 1000, SLOT_WAIT_MS = 1000 };
@@ -164,126 +163,30 @@ static int capture(spool_delivery *d, spool_lease *l, spool_outcomes *o)
                               l->recipient_count, o);
 }
 
-/* The recipients a notification names: the failed ones. A message that
- * expired has its recipients still pending marked failed by the queue
- * with their last temporary reply: those gave up (Status 5.4.7). */
-static size_t dsn_rcpts(const spool_info *info, spool_dsn_rcpt *out)
-{
-    bool expired_msg = info->status == SPOOL_ERROR && strncmp(info->reason, "expired", 7) == 0;
-    size_t n = 0;
-    for (size_t i = 0; i < info->recipient_count; i++) {
-        const struct spool_info_rcpt *r = &info->recipients[i];
-        bool failed = r->outcome == SPOOL_OUT_FAILED;
-        bool left = r->outcome == SPOOL_OUT_DEFERRED && info->status == SPOOL_ERROR;
-        bool expired = (left || (failed && expired_msg)) && r->reply_code / 100 != 5;
-        if (failed || left)
-            out[n++] = (spool_dsn_rcpt){r->address, false, expired, r->reply_code,
-                                        *r->reply ? r->reply : info->reason};
-    }
-    return n;
-}
-
-static void submit_dsn(dlv_worker *w, spool_lease *l, const envoi_buf *msg)
+int dlv_attempt(dlv_worker *w, spool_lease *l, dlv_try *t)
 {
     spool_delivery *d = w->d;
-    const char *rcpt[] = {l->from};
-    spool_submission sub = {"", rcpt, 1, msg->data, msg->len, l->relay};
-    char id[SPOOL_ID_SIZE];
-    envoi_error err = {0};
-    if (spool_queue_submit(d->q, &sub, id, &err) < 0) {
-        dlv_log(d, "id=%s notification to <%s> not queued: %s", l->id, l->from, err.text);
-        return;
-    }
-    dlv_count(d, &d->stats.dsn_queued);
-    dlv_log(d, "id=%s notification to <%s> queued as %s", l->id, l->from, id);
-    spool_delivery_wake(d);
-}
-
-static void queue_dsn(dlv_worker *w, spool_lease *l, const dlv_relay *r)
-{
-    spool_delivery *d = w->d;
-    if (!spool_dsn_wanted(l->from))
-        return;
-    spool_info info;
-    envoi_error err = {0};
-    if (spool_queue_info(d->q, l->id, &info, &err) < 0) {
-        dlv_log(d, "id=%s no notification: %s", l->id, err.text);
-        return;
-    }
-    spool_dsn_rcpt *rcpts = calloc(info.recipient_count ? info.recipient_count : 1, sizeof *rcpts);
-    size_t n = rcpts ? dsn_rcpts(&info, rcpts) : 0;
-    if (n) {
-        spool_dsn dsn = {
-            d->hostname, r ? r->cfg.host : NULL, l->from, l->id, info.submitted_ms, dlv_now_ms(),
-            l->source,   l->source_len,          rcpts,   n};
-        envoi_buf msg = ENVOI_BUF_INIT;
-        if (spool_dsn_build(&dsn, &msg) == 0)
-            submit_dsn(w, l, &msg);
-        else
-            dlv_log(d, "id=%s notification could not be built", l->id);
-        envoi_buf_free(&msg);
-    }
-    free(rcpts);
-    spool_info_free(&info);
-}
-
-static const char *result_word(const spool_outcomes *o)
-{
-    if (o->sent == o->n)
-        return "sent";
-    if (o->failed == o->n)
-        return "failed";
-    if (o->deferred == o->n)
-        return "deferred";
-    return "partial";
-}
-
-static void record(dlv_worker *w, spool_lease *l, const dlv_relay *r, const char *label,
-                   spool_outcomes *o)
-{
-    spool_delivery *d = w->d;
-    spool_status final = SPOOL_PENDING;
-    envoi_error err = {0};
-    dlv_count(d, &d->stats.attempts);
-    int rc = spool_queue_record(d->q, l->id, w->owner, label, o->results, o->n, &final, &err);
-    dlv_log(d,
-            "id=%s relay=%s attempt=%u result=%s sent=%zu deferred=%zu failed=%zu status=%s "
-            "reply=\"%s\"",
-            l->id, label, l->attempts + 1, result_word(o), o->sent, o->deferred, o->failed,
-            rc == 0 ? spool_status_name(final) : "unrecorded", o->summary ? o->summary : "");
-    if (rc < 0) {
-        dlv_log(d, "id=%s outcome not recorded: %s", l->id, err.text);
-        return;
-    }
-    if (final == SPOOL_ERROR || (final == SPOOL_SENT && o->failed))
-        queue_dsn(w, l, r);
-}
-
-bool dlv_deliver(dlv_worker *w, spool_lease *l)
-{
-    spool_delivery *d = w->d;
-    spool_outcomes o = {0};
-    const dlv_relay *r = NULL;
-    const char *label = "capture";
+    memset(t, 0, sizeof *t);
+    t->label = "capture";
     int rc;
     if (d->nrelays == 0 && d->capture_dir) {
-        rc = capture(d, l, &o);
+        rc = capture(d, l, &t->o);
     } else if (d->nrelays == 0) {
         rc = spool_outcomes_all(SPOOL_OUT_DEFERRED, 0, "no relay configured",
-                                (const char *const *)l->recipients, l->recipient_count, &o);
+                                (const char *const *)l->recipients, l->recipient_count, &t->o);
     } else {
         size_t idx = 0;
         dlv_relay *pick = pick_relay(d, l->relay, &idx);
         if (!pick) {
             char why[300];
             snprintf(why, sizeof why, "no relay named \"%s\" is configured", l->relay);
-            label = "none";
+            t->label = "none";
             rc = spool_outcomes_all(SPOOL_OUT_DEFERRED, 0, why, (const char *const *)l->recipients,
-                                    l->recipient_count, &o);
+                                    l->recipient_count, &t->o);
         } else {
-            r = pick;
-            label = pick->label;
-            rc = send_smtp(w, pick, &w->conns[idx], l, &o);
+            t->r = pick;
+            t->label = pick->label;
+            rc = send_smtp(w, pick, &w->conns[idx], l, &t->o);
         }
     }
     if (rc == 1 || rc < 0) {
@@ -292,9 +195,9 @@ bool dlv_deliver(dlv_worker *w, spool_lease *l)
             dlv_log(d, "id=%s release failed: %s", l->id, err.text);
         else if (rc < 0)
             dlv_log(d, "id=%s given back: out of memory", l->id);
-    } else {
-        record(w, l, r, label, &o);
+        spool_outcomes_free(&t->o);
+        return rc == 1 ? 1 : 0;
     }
-    spool_outcomes_free(&o);
-    return rc != 1;
+    t->tried = true;
+    return 0;
 }

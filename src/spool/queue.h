@@ -101,6 +101,13 @@ void spool_lease_free(spool_lease *l);
  * array). 0 with *count 0 when none is due. */
 int spool_queue_lease(spool_queue *q, const char *owner, size_t max, int64_t lease_ms,
                       spool_lease **out, size_t *count, envoi_error *err);
+/* spool_queue_lease for one of `sharers` workers leasing from the same
+ * queue: takes at most min(max, due / sharers + 1) messages, where due is
+ * the number of messages due now (counted up to max * sharers), so that a
+ * large batch size does not let one worker take everything while the others
+ * are idle. sharers 0 or 1 is spool_queue_lease. */
+int spool_queue_lease_share(spool_queue *q, const char *owner, size_t max, unsigned sharers,
+                            int64_t lease_ms, spool_lease **out, size_t *count, envoi_error *err);
 /* Milliseconds until the next pending message is due (0: one is due now;
  * -1: none pending). Lets workers sleep exactly as long as needed. */
 int64_t spool_queue_next_due_ms(spool_queue *q);
@@ -132,6 +139,31 @@ typedef struct spool_rcpt_result {
 int spool_queue_record(spool_queue *q, const char *id, const char *owner, const char *relay,
                        const spool_rcpt_result *results, size_t n, spool_status *final,
                        envoi_error *err);
+/* One message's attempt in a group recorded by spool_queue_record_many:
+ * the inputs as for spool_queue_record, then what became of it. */
+typedef struct spool_record {
+    const char *id;
+    const char *relay;
+    const spool_rcpt_result *results;
+    size_t n;
+    int rc;             /* out: 0, or this message's own failure (err says why) */
+    spool_status final; /* out: the resulting status when rc is 0 */
+    envoi_error err;    /* out: when rc < 0 */
+} spool_record;
+
+/* Record the attempts of many messages leased by owner in one transaction
+ * (one commit, one fsync) instead of one each: what a worker does after
+ * sending a leased batch over its connection. Each message is recorded as
+ * by spool_queue_record, behind its own savepoint, so that one whose lease
+ * was lost (ENVOI_ESTATE) or whose id is unknown (ENVOI_ENOTFOUND) fails
+ * alone in recs[i].rc and leaves no trace, while the others are committed
+ * together. Returns 0 when the transaction committed (check each rc), or
+ * the transaction's own failure (lock, disk full, commit): then nothing of
+ * the group was recorded, every rc holds that failure, and the messages stay
+ * leased until their leases end (then due again: not lost). */
+int spool_queue_record_many(spool_queue *q, const char *owner, spool_record *recs, size_t n,
+                            envoi_error *err);
+
 /* Give a lease back untried (shutdown): due again at once, no attempt
  * counted. ENVOI_ESTATE when owner does not hold it. */
 int spool_queue_release(spool_queue *q, const char *id, const char *owner, envoi_error *err);

@@ -157,19 +157,35 @@ int queue_exec(queue_conn *c, const char *sql, envoi_error *err)
 
 int queue_begin(queue_conn *c, envoi_error *err)
 {
-    return queue_exec(c, "BEGIN IMMEDIATE", err);
+    if (c->writer)
+        pthread_mutex_lock(c->writer);
+    int rc = queue_exec(c, "BEGIN IMMEDIATE", err);
+    c->writing = rc == 0 && c->writer;
+    if (rc < 0 && c->writer)
+        pthread_mutex_unlock(c->writer);
+    return rc;
+}
+
+static void end_writing(queue_conn *c)
+{
+    if (c->writing)
+        pthread_mutex_unlock(c->writer);
+    c->writing = false;
 }
 
 int queue_end(queue_conn *c, int rc, envoi_error *err)
 {
     if (rc == 0) {
         rc = queue_exec(c, "COMMIT", err);
-        if (rc == 0)
+        if (rc == 0) {
+            end_writing(c);
             return 0;
+        }
     }
     /* SQLite may already have rolled back by itself (a full disk). */
     if (!sqlite3_get_autocommit(c->db))
         sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    end_writing(c);
     return rc;
 }
 

@@ -53,6 +53,11 @@ enum queue_sql {
 typedef struct queue_conn {
     sqlite3 *db;
     sqlite3_stmt *stmt[QS_COUNT];
+    /* The process's writers take turns on this mutex (spool_queue.write_mu)
+     * rather than on SQLite's busy handler, whose sleeps (1, 2, 5, 10 ms...)
+     * would leave the database idle between one commit and the next. */
+    pthread_mutex_t *writer;
+    bool writing; /* between queue_begin and queue_end, holding writer */
 } queue_conn;
 
 /* A submission waiting in the group committer's batch; it lives on the
@@ -74,6 +79,12 @@ struct spool_queue {
     /* Leases, records, queries and administration: one at a time. */
     pthread_mutex_t main_mu;
     queue_conn main;
+    /* Write transactions of both connections: one at a time. */
+    pthread_mutex_t write_mu;
+    /* The counts (polled by the status API): their own connection, read
+     * only, so that polling never holds up the workers' main_mu. */
+    pthread_mutex_t stats_mu;
+    queue_conn stats;
     /* The group committer: its own connection and thread, fed the batch. */
     queue_conn commit;
     pthread_t committer;

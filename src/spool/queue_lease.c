@@ -1,6 +1,7 @@
 /* Leases taken by delivery workers: due messages handed out oldest due
- * first, each with its recipients still pending; given back untried on
- * shutdown or after a crash; and when workers may next find one due. */
+ * first (a fair share each when several workers lease), each with its
+ * recipients still pending; given back untried on shutdown or after a
+ * crash; and when workers may next find one due. */
 #include "spool/queue_impl.h"
 
 #include <stdlib.h>
@@ -118,8 +119,40 @@ static void free_leases(spool_lease *l, size_t n)
     free(l);
 }
 
+/* How many messages are due now, counted up to limit (the count stops
+ * there: its cost stays bounded however long the queue is). */
+static int count_due(queue_conn *c, int64_t now, size_t limit, size_t *due, envoi_error *err)
+{
+    static const char sql[] = "SELECT count(*) FROM (SELECT 1 FROM messages WHERE status = 0"
+                              " AND next_try_ms <= ?1 AND lease_until_ms < ?1 LIMIT ?2)";
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(c->db, sql, -1, &s, NULL) != SQLITE_OK)
+        return queue_fail(c, err, "counting due messages");
+    sqlite3_bind_int64(s, 1, now);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
+    int rc = sqlite3_step(s);
+    *due = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(s, 0) : 0;
+    rc = rc == SQLITE_ROW ? 0 : queue_fail(c, err, "counting due messages");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* The worker's fair share of what is due: at most max, and no more than
+ * due / sharers + 1, so that the others find some too. */
+static size_t share_of(size_t due, size_t max, unsigned sharers)
+{
+    size_t fair = due / sharers + 1;
+    return fair < max ? fair : max;
+}
+
 int spool_queue_lease(spool_queue *q, const char *owner, size_t max, int64_t lease_ms,
                       spool_lease **out, size_t *count, envoi_error *err)
+{
+    return spool_queue_lease_share(q, owner, max, 1, lease_ms, out, count, err);
+}
+
+int spool_queue_lease_share(spool_queue *q, const char *owner, size_t max, unsigned sharers,
+                            int64_t lease_ms, spool_lease **out, size_t *count, envoi_error *err)
 {
     envoi_error local;
     if (!err)
@@ -140,6 +173,11 @@ int spool_queue_lease(spool_queue *q, const char *owner, size_t max, int64_t lea
     pthread_mutex_lock(&q->main_mu);
     int64_t now = queue_now_ms(q);
     int rc = queue_begin(&q->main, err);
+    size_t due = 0;
+    if (rc == 0 && sharers > 1) {
+        rc = count_due(&q->main, now, max * sharers, &due, err);
+        max = share_of(due, max, sharers);
+    }
     if (rc == 0)
         rc = select_due(&q->main, now, max, leases, &n, err);
     for (size_t i = 0; rc == 0 && i < n; i++)

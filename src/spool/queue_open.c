@@ -72,6 +72,10 @@ static int init_sync(spool_queue *q)
         return ENVOI_ENOMEM;
     if (pthread_mutex_init(&q->mu, NULL) != 0)
         return ENVOI_ENOMEM;
+    if (pthread_mutex_init(&q->write_mu, NULL) != 0)
+        return ENVOI_ENOMEM;
+    if (pthread_mutex_init(&q->stats_mu, NULL) != 0)
+        return ENVOI_ENOMEM;
     if (pthread_cond_init(&q->work_cv, NULL) != 0)
         return ENVOI_ENOMEM;
     if (pthread_cond_init(&q->done_cv, NULL) != 0)
@@ -92,6 +96,10 @@ static int open_db(spool_queue *q, const char *dir, envoi_error *err)
         rc = queue_schema_ensure(&q->main, err);
     if (rc == 0)
         rc = queue_conn_open(&q->commit, path.data, err);
+    if (rc == 0)
+        rc = queue_conn_open(&q->stats, path.data, err);
+    q->main.writer = &q->write_mu;
+    q->commit.writer = &q->write_mu;
     envoi_buf_free(&path);
     return rc;
 }
@@ -133,11 +141,14 @@ void spool_queue_close(spool_queue *q)
     if (!q)
         return;
     queue_committer_stop(q);
+    queue_conn_close(&q->stats);
     queue_conn_close(&q->commit);
     queue_conn_close(&q->main);
     pthread_cond_destroy(&q->done_cv);
     pthread_cond_destroy(&q->work_cv);
     pthread_mutex_destroy(&q->mu);
+    pthread_mutex_destroy(&q->write_mu);
+    pthread_mutex_destroy(&q->stats_mu);
     pthread_mutex_destroy(&q->main_mu);
     free(q);
 }

@@ -356,7 +356,7 @@ int spool_queue_list(spool_queue *q, int status, const char *search, size_t offs
 
 static int read_counts(spool_queue *q, spool_counts *out, envoi_error *err)
 {
-    queue_conn *c = &q->main;
+    queue_conn *c = &q->stats;
     sqlite3_stmt *s = queue_stmt(c, QS_COUNTS, err);
     if (!s)
         return err->code;
@@ -407,12 +407,12 @@ int spool_queue_counts(spool_queue *q, spool_counts *out, envoi_error *err)
         err = &local;
     envoi_err_clear(err);
     memset(out, 0, sizeof *out);
-    pthread_mutex_lock(&q->main_mu);
-    int rc = queue_exec(&q->main, "BEGIN", err);
+    pthread_mutex_lock(&q->stats_mu);
+    int rc = queue_exec(&q->stats, "BEGIN", err);
     if (rc == 0) {
         rc = read_counts(q, out, err);
-        sqlite3_exec(q->main.db, "COMMIT", NULL, NULL, NULL);
+        sqlite3_exec(q->stats.db, "COMMIT", NULL, NULL, NULL);
     }
-    pthread_mutex_unlock(&q->main_mu);
+    pthread_mutex_unlock(&q->stats_mu);
     return rc;
 }

@@ -1,6 +1,7 @@
 /* The outcome of a delivery attempt, in one transaction: per recipient
  * results, a history row, then the message's new status (sent, error,
- * expired, or pending with its next try from the retry policy). */
+ * expired, or pending with its next try from the retry policy); or the
+ * outcomes of a whole batch in one transaction, one savepoint each. */
 #include "spool/queue_impl.h"
 
 #include <stdlib.h>
@@ -229,5 +230,66 @@ int spool_queue_record(spool_queue *q, const char *id, const char *owner, const 
     pthread_mutex_unlock(&q->main_mu);
     if (rc == 0 && final)
         *final = st;
+    return rc;
+}
+
+static int run_simple(queue_conn *c, enum queue_sql which, envoi_error *err, const char *what)
+{
+    sqlite3_stmt *s = queue_stmt(c, which, err);
+    return s ? queue_step_done(c, s, err, what) : err->code;
+}
+
+/* One message of a group, behind a savepoint: when it fails alone (lease
+ * lost, unknown id), what it wrote is undone and the group goes on. A
+ * negative return is a failure of the whole transaction. */
+static int record_one(spool_queue *q, const char *owner, spool_record *r, int64_t now,
+                      envoi_error *err)
+{
+    queue_conn *c = &q->main;
+    envoi_err_clear(&r->err);
+    r->final = SPOOL_PENDING;
+    r->rc = 0;
+    if (!r->id || (r->n && !r->results)) {
+        r->rc = envoi_err_set(&r->err, ENVOI_EINVAL, "record: missing id or results");
+        return 0;
+    }
+    int rc = run_simple(c, QS_SAVEPOINT, err, "opening a savepoint");
+    if (rc < 0)
+        return rc;
+    record_ctx x = {.q = q, .c = c, .id = r->id, .now = now, .err = &r->err};
+    r->rc = record_locked(&x, owner, r->relay, r->results, r->n, &r->final);
+    if (sqlite3_get_autocommit(c->db)) { /* SQLite rolled everything back (a full disk) */
+        *err = r->err;
+        return r->rc < 0 ? r->rc : envoi_err_set(err, ENVOI_EFILE, "the transaction was lost");
+    }
+    if (r->rc < 0 && run_simple(c, QS_ROLLBACK_SAVEPOINT, err, "undoing a record") < 0)
+        return err->code;
+    return run_simple(c, QS_RELEASE_SAVEPOINT, err, "closing a savepoint");
+}
+
+int spool_queue_record_many(spool_queue *q, const char *owner, spool_record *recs, size_t n,
+                            envoi_error *err)
+{
+    envoi_error local;
+    if (!err)
+        err = &local;
+    envoi_err_clear(err);
+    if (!owner || (n && !recs))
+        return envoi_err_set(err, ENVOI_EINVAL, "record: missing owner or records");
+    if (n == 0)
+        return 0;
+    pthread_mutex_lock(&q->main_mu);
+    int64_t now = queue_now_ms(q);
+    int rc = queue_begin(&q->main, err);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = record_one(q, owner, &recs[i], now, err);
+    rc = queue_end(&q->main, rc, err);
+    pthread_mutex_unlock(&q->main_mu);
+    if (rc < 0)
+        for (size_t i = 0; i < n; i++) {
+            recs[i].rc = rc;
+            recs[i].err = *err;
+            recs[i].final = SPOOL_PENDING;
+        }
     return rc;
 }
