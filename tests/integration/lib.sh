@@ -278,6 +278,45 @@ require_envoi() {
     fi
 }
 
+# envoid of the build (ENVOID overrides it); the test ends, failed, when it is missing.
+require_envoid() {
+    ENVOID=${ENVOID:-${ENVOI_BUILD:-$ENVOI_TESTS/../build}/bin/envoid}
+    if [[ ! -x $ENVOID ]]; then
+        fail "envoid binary present" "not executable: $ENVOID"
+        finish
+    fi
+}
+
+# Start CMD in the background (stderr to LOG), stopped at exit; wait (20 s at most) until it
+# answers HTTP on 127.0.0.1:PORT. Sets ENVOID_PID; 1 when it exited or never answered.
+start_http_daemon() { # LOG PORT CMD...
+    local log=$1 port=$2
+    shift 2
+    "$@" </dev/null >/dev/null 2>"$log" &
+    ENVOID_PID=$!
+    echo "kill -TERM $ENVOID_PID" >>"$STOPS"
+    for _ in $(seq 400); do
+        kill -0 "$ENVOID_PID" 2>/dev/null || return 1
+        curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/" && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+# envoid --foreground ARGS, as start_http_daemon starts it.
+start_envoid() { # LOG PORT ARGS...
+    local log=$1 port=$2
+    shift 2
+    start_http_daemon "$log" "$port" "$ENVOID" --foreground "$@"
+}
+
+# Stop it with SIGTERM and wait for it: its exit status in EXIT_STATUS.
+stop_envoid() { # PID
+    kill -TERM "$1"
+    wait "$1"
+    EXIT_STATUS=$?
+}
+
 # The files in DIR (sorted), one per line; empty when none.
 list_files() { # DIR
     find "$1" -maxdepth 1 -type f 2>/dev/null | sort

@@ -7,44 +7,8 @@
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-ENVOID=${ENVOID:-${ENVOI_BUILD:-$ENVOI_TESTS/../build}/bin/envoid}
-if [[ ! -x $ENVOID ]]; then
-    fail "envoid binary present" "not executable: $ENVOID"
-    finish
-fi
+require_envoid
 export XDG_CONFIG_HOME=$T/xdg # no config but the ones named here
-
-# Start envoid in the background (stderr to LOG); wait until it answers on PORT.
-# Leaves ENVOID_PID set. Returns 1 when it exited or did not answer.
-start_envoid() { # LOG PORT ARGS...
-    local log=$1 port=$2 i
-    shift 2
-    "$ENVOID" --foreground "$@" </dev/null >/dev/null 2>"$log" &
-    ENVOID_PID=$!
-    echo "kill -TERM $ENVOID_PID" >>"$STOPS"
-    for i in $(seq 100); do
-        if ! kill -0 "$ENVOID_PID" 2>/dev/null; then
-            return 1
-        fi
-        if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/v1/stats"; then
-            return 0
-        fi
-        sleep 0.1
-    done
-    return 1
-}
-
-# Stop envoid with SIGTERM and wait for it; EXIT_STATUS gets its exit status.
-stop_envoid() { # PID
-    kill -TERM "$1"
-    local i
-    for i in $(seq 300); do
-        kill -0 "$1" 2>/dev/null || break
-        sleep 0.1
-    done
-    wait "$1"
-    EXIT_STATUS=$?
-}
 
 # One request: CODE gets the HTTP status, BODY the answer.
 http() { # METHOD PATH [curl options...]

@@ -9,11 +9,7 @@
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-ENVOID=${ENVOID:-${ENVOI_BUILD:-$ENVOI_TESTS/../build}/bin/envoid}
-if [[ ! -x $ENVOID ]]; then
-    fail "envoid binary present" "not executable: $ENVOID"
-    finish
-fi
+require_envoid
 export XDG_CONFIG_HOME=$T/xdg
 
 MESSAGES=${CRASH_MESSAGES:-10000} # acknowledgements wanted

@@ -9,34 +9,10 @@
 . "$(dirname "$0")/lib.sh"
 
 ENVOI_BUILD=${ENVOI_BUILD:-$ENVOI_TESTS/../build}
-ENVOID=${ENVOID:-$ENVOI_BUILD/bin/envoid}
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 ARTIFACTS=$ENVOI_BUILD/artifacts
-if [[ ! -x $ENVOID ]]; then
-    fail "envoid binary present" "not executable: $ENVOID"
-    finish
-fi
+require_envoid
 export XDG_CONFIG_HOME=$T/xdg
-
-start_envoid() { # LOG PORT ARGS...
-    local log=$1 port=$2
-    shift 2
-    "$ENVOID" --foreground "$@" </dev/null >/dev/null 2>"$log" &
-    ENVOID_PID=$!
-    echo "kill -TERM $ENVOID_PID" >>"$STOPS"
-    for _ in $(seq 100); do
-        kill -0 "$ENVOID_PID" 2>/dev/null || return 1
-        curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/" && return 0
-        sleep 0.1
-    done
-    return 1
-}
-
-stop_envoid() { # PID
-    kill -TERM "$1"
-    wait "$1"
-    EXIT_STATUS=$?
-}
 
 jf() { # JSON EXPR
     "${PY[@]}" -c 'import json,sys; d=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2" 2>/dev/null

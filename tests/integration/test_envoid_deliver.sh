@@ -6,32 +6,8 @@
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-ENVOID=${ENVOID:-${ENVOI_BUILD:-$ENVOI_TESTS/../build}/bin/envoid}
-if [[ ! -x $ENVOID ]]; then
-    fail "envoid binary present" "not executable: $ENVOID"
-    finish
-fi
+require_envoid
 export XDG_CONFIG_HOME=$T/xdg
-
-start_envoid() { # LOG PORT ARGS...
-    local log=$1 port=$2 i
-    shift 2
-    "$ENVOID" --foreground "$@" </dev/null >/dev/null 2>"$log" &
-    ENVOID_PID=$!
-    echo "kill -TERM $ENVOID_PID" >>"$STOPS"
-    for i in $(seq 100); do
-        kill -0 "$ENVOID_PID" 2>/dev/null || return 1
-        curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/v1/stats" && return 0
-        sleep 0.1
-    done
-    return 1
-}
-
-stop_envoid() { # PID
-    kill -TERM "$1"
-    wait "$1"
-    EXIT_STATUS=$?
-}
 
 jf() { # JSON EXPR
     "${PY[@]}" -c 'import json,sys; d=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2" 2>/dev/null

@@ -8,33 +8,8 @@
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-ENVOID=${ENVOID:-${ENVOI_BUILD:-$ENVOI_TESTS/../build}/bin/envoid}
-if [[ ! -x $ENVOID ]]; then
-    fail "envoid binary present" "not executable: $ENVOID"
-    finish
-fi
+require_envoid
 export XDG_CONFIG_HOME=$T/xdg # no config but the ones named here
-
-# Start envoid in the background (stderr to LOG); wait until it answers on PORT.
-start_envoid() { # LOG PORT CMD...
-    local log=$1 port=$2
-    shift 2
-    "$@" </dev/null >/dev/null 2>"$log" &
-    ENVOID_PID=$!
-    echo "kill -TERM $ENVOID_PID" >>"$STOPS"
-    for _ in $(seq 100); do
-        kill -0 "$ENVOID_PID" 2>/dev/null || return 1
-        curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/v1/stats" && return 0
-        sleep 0.1
-    done
-    return 1
-}
-
-stop_envoid() { # PID
-    kill -TERM "$1"
-    wait "$1"
-    EXIT_STATUS=$?
-}
 
 # One submission of FILE as message/rfc822 to RCPT: CODE, BODY.
 submit() { # FILE RCPT
@@ -93,7 +68,7 @@ workers = 0
 filter = $T/filter.sh
 filter-timeout = 2
 EOF
-require "envoid started with a filter" start_envoid "$T/envoid.log" "$PORT" \
+require "envoid started with a filter" start_http_daemon "$T/envoid.log" "$PORT" \
     "$ENVOID" --foreground --config "$T/envoi.conf"
 MAIN_PID=$ENVOID_PID
 assert_contains "the filter is logged at start" "$(cat "$T/envoid.log")" "content filter on timeout=2s"
@@ -204,7 +179,7 @@ syslog_envoid() { # LOG PORT CONF ARGS...
     local log=$1 port=$2 conf=$3
     shift 3
     # shellcheck disable=SC2016 # the inner shell expands them
-    start_envoid "$log" "$port" unshare -m bash -c '
+    start_http_daemon "$log" "$port" unshare -m bash -c '
         set -e
         mount --make-rprivate /
         for n in null zero random urandom; do mount --bind "/dev/$n" "$1/dev/$n"; done

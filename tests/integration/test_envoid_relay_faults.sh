@@ -8,26 +8,8 @@
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-ENVOID=${ENVOID:-${ENVOI_BUILD:-$ENVOI_TESTS/../build}/bin/envoid}
-if [[ ! -x $ENVOID ]]; then
-    fail "envoid binary present" "not executable: $ENVOID"
-    finish
-fi
+require_envoid
 export XDG_CONFIG_HOME=$T/xdg
-
-start_envoid() { # LOG PORT ARGS...
-    local log=$1 port=$2
-    shift 2
-    "$ENVOID" --foreground "$@" </dev/null >/dev/null 2>"$log" &
-    ENVOID_PID=$!
-    echo "kill -TERM $ENVOID_PID" >>"$STOPS"
-    for _ in $(seq 200); do
-        kill -0 "$ENVOID_PID" 2>/dev/null || return 1
-        curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/v1/stats" && return 0
-        sleep 0.05
-    done
-    return 1
-}
 
 # One request: CODE gets the HTTP status, BODY the answer.
 http() { # METHOD PATH [curl options...]

@@ -7,33 +7,9 @@
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-ENVOID=${ENVOID:-${ENVOI_BUILD:-$ENVOI_TESTS/../build}/bin/envoid}
 require_envoi
-if [[ ! -x $ENVOID ]]; then
-    fail "envoid binary present" "not executable: $ENVOID"
-    finish
-fi
+require_envoid
 export XDG_CONFIG_HOME=$T/xdg # no config but the ones named here
-
-# Start envoid in the background (stderr to LOG); wait until it answers on PORT.
-start_envoid() { # LOG PORT ARGS...
-    local log=$1 port=$2
-    shift 2
-    "$ENVOID" --foreground "$@" </dev/null >/dev/null 2>"$log" &
-    ENVOID_PID=$!
-    echo "kill -TERM $ENVOID_PID" >>"$STOPS"
-    for _ in $(seq 100); do
-        kill -0 "$ENVOID_PID" 2>/dev/null || return 1
-        curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/v1/stats" && return 0
-        sleep 0.1
-    done
-    return 1
-}
-
-stop_envoid() { # PID
-    kill -TERM "$1"
-    wait "$1"
-}
 
 # A value from JSON text: a Python expression over d.
 jf() { # JSON EXPR
