@@ -147,4 +147,45 @@ static void stop_dovecot(char **kept, int n, char **more, int nmore)
         free(more[i]);
 }
 
+/* A test group's setup: Dovecot with the listeners of ports (as start_dovecot
+ * takes them) when it and daemon (e.g. "/usr/lib/dovecot/imap") are
+ * installed, else nothing (the tests skip); then alice's and bob's messages
+ * delivered and kept. 0 or -1. */
+static int setup_dovecot(const char *daemon, const char *ports, char **alice, int nalice,
+                         char *(*make_alice)(const char *, int), char **bob, int nbob,
+                         char *(*make_bob)(const char *, int))
+{
+    if (access("/usr/sbin/dovecot", X_OK) != 0 || access(daemon, X_OK) != 0 || !find_peers())
+        return 0;
+    if (start_dovecot(ports) < 0)
+        return -1;
+    return deliver_many("alice", alice, nalice, make_alice) < 0 ||
+                   deliver_many("bob", bob, nbob, make_bob) < 0
+               ? -1
+               : 0;
+}
+
+/* What a message came as, collected by buf_write (an envoi_write_fn);
+ * cmocka's asserts must be included before this header. */
+struct buf {
+    char *data;
+    size_t len;
+};
+
+static int buf_write(void *ctx, const void *data, size_t len)
+{
+    struct buf *b = ctx;
+    b->data = realloc(b->data, b->len + len + 1);
+    memcpy(b->data + b->len, data, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+static void assert_same(const struct buf *got, const char *want)
+{
+    assert_int_equal(got->len, strlen(want));
+    assert_memory_equal(got->data, want, got->len);
+}
+
 #endif

@@ -68,20 +68,12 @@ static char *make_bob(const char *user, int i)
 static int setup(void **state)
 {
     (void)state;
-    if (access("/usr/sbin/dovecot", X_OK) != 0 || access("/usr/lib/dovecot/imap", X_OK) != 0)
-        return 0;
-    if (!find_peers())
-        return 0;
     imap_port = free_port();
     imaps_port = free_port();
     char ports[64];
     snprintf(ports, sizeof ports, "'' '' %u %u", imap_port, imaps_port);
-    if (start_dovecot(ports) < 0)
-        return -1;
-    return deliver_many("alice", alice, NALICE, make_alice) < 0 ||
-                   deliver_many("bob", bob, NBOB, make_bob) < 0
-               ? -1
-               : 0;
+    return setup_dovecot("/usr/lib/dovecot/imap", ports, alice, NALICE, make_alice, bob, NBOB,
+                         make_bob);
 }
 
 static int teardown(void **state)
@@ -115,27 +107,6 @@ static void check(envoi_imap *s, int rc)
 {
     if (rc < 0)
         fail_msg("%s: %s", envoi_err_name(rc), envoi_imap_error(s)->text);
-}
-
-struct buf {
-    char *data;
-    size_t len;
-};
-
-static int buf_write(void *ctx, const void *data, size_t len)
-{
-    struct buf *b = ctx;
-    b->data = realloc(b->data, b->len + len + 1);
-    memcpy(b->data + b->len, data, len);
-    b->len += len;
-    b->data[b->len] = '\0';
-    return 0;
-}
-
-static void assert_same(const struct buf *got, const char *want)
-{
-    assert_int_equal(got->len, strlen(want));
-    assert_memory_equal(got->data, want, got->len);
 }
 
 static void trace_line(void *ctx, bool sent, const char *line)

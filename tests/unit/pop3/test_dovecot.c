@@ -53,20 +53,12 @@ static char *make_bob(const char *user, int i)
 static int setup(void **state)
 {
     (void)state;
-    if (access("/usr/sbin/dovecot", X_OK) != 0 || access("/usr/lib/dovecot/pop3", X_OK) != 0)
-        return 0;
-    if (!find_peers())
-        return 0;
     pop3_port = free_port();
     pop3s_port = free_port();
     char ports[64];
     snprintf(ports, sizeof ports, "%u %u", pop3_port, pop3s_port);
-    if (start_dovecot(ports) < 0)
-        return -1;
-    return deliver_many("alice", alice, NALICE, make_alice) < 0 ||
-                   deliver_many("bob", bob, NBOB, make_bob) < 0
-               ? -1
-               : 0;
+    return setup_dovecot("/usr/lib/dovecot/pop3", ports, alice, NALICE, make_alice, bob, NBOB,
+                         make_bob);
 }
 
 static int teardown(void **state)
@@ -93,27 +85,6 @@ static envoi_pop3 *session(const char *user, envoi_security sec, const char *mec
     assert_int_equal(envoi_pop3_set_auth_mechanism(s, mech), 0);
     assert_int_equal(envoi_pop3_set_timeout(s, 20000), 0);
     return s;
-}
-
-struct buf {
-    char *data;
-    size_t len;
-};
-
-static int buf_write(void *ctx, const void *data, size_t len)
-{
-    struct buf *b = ctx;
-    b->data = realloc(b->data, b->len + len + 1);
-    memcpy(b->data + b->len, data, len);
-    b->len += len;
-    b->data[b->len] = '\0';
-    return 0;
-}
-
-static void assert_same(const struct buf *got, const char *want)
-{
-    assert_int_equal(got->len, strlen(want));
-    assert_memory_equal(got->data, want, got->len);
 }
 
 static void read_all_alice(const char *user, envoi_security sec, const char *mech,
