@@ -18,9 +18,10 @@
  * A submission returns only once the message is durable: committed and
  * synced to disk, in this process (directory) or in envoid (URL). Delivery
  * is done by envoid's workers; a directory spool nobody delivers from keeps
- * its mail pending. envoid's workers look at the queue at least once a
- * second, so mail queued by another process sharing the directory starts
- * on its way within about a second.
+ * its mail pending. envoid watches the queue (inotify), so mail queued by
+ * another process sharing the directory starts on its way at once (where
+ * inotify is unavailable, within a second: the workers look at the queue
+ * at least once a second).
  *
  * A handle may be used by several threads at once for submissions and
  * status (in directory mode their submissions share commits); settings and

@@ -161,14 +161,20 @@ static void route_message(const envoid_api *api, const envoid_request *req, cons
 
 void envoid_api_handle(const envoid_api *api, const envoid_request *req, envoid_reply *rep)
 {
+    envoid_api_handle_later(api, req, rep, NULL);
+}
+
+bool envoid_api_handle_later(const envoid_api *api, const envoid_request *req, envoid_reply *rep,
+                             envoid_later *later)
+{
     static const char prefix[] = "/v1/messages/";
     rep->allow = NULL;
     const char *path = req->path;
     if (envoid_dashboard_route(api, req, rep))
-        return;
+        return false;
     if (strcmp(path, "/v1/messages") == 0) {
         if (is_method(req, "POST"))
-            envoid_api_submit(api, req, rep);
+            return envoid_api_submit(api, req, rep, later);
         else if (is_method(req, "GET"))
             envoid_api_list(api, req, rep);
         else
@@ -188,4 +194,5 @@ void envoid_api_handle(const envoid_api *api, const envoid_request *req, envoid_
     } else {
         envoid_reply_error(rep, 404, "no such resource");
     }
+    return false;
 }

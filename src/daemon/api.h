@@ -63,6 +63,26 @@ typedef struct envoid_reply {
 
 /* Answer req. Never fails: on any problem the reply is an error status. */
 void envoid_api_handle(const envoid_api *api, const envoid_request *req, envoid_reply *rep);
+
+/* A reply that is finished later, on another thread: a submission waits for
+ * its commit without holding a thread of the HTTP server. */
+typedef struct envoid_later envoid_later;
+struct envoid_later {
+    /* Called (on the calling thread) just before the request is handed over:
+     * from then on the reply comes only through ready. */
+    void (*hold)(envoid_later *later);
+    /* Called once, from any thread, when reply is final; the API touches
+     * neither later nor the request afterwards. */
+    void (*ready)(envoid_later *later);
+    envoid_reply reply;
+};
+
+/* envoid_api_handle, except that a request waiting on the queue may be
+ * answered later: then true, after later->hold, and the reply arrives in
+ * later->reply with later->ready. later NULL, or a content filter set:
+ * always answered at once in rep (false). */
+bool envoid_api_handle_later(const envoid_api *api, const envoid_request *req, envoid_reply *rep,
+                             envoid_later *later);
 /* An error reply: {"error": text}. */
 void envoid_reply_error(envoid_reply *rep, unsigned status, const char *text);
 void envoid_reply_free(envoid_reply *rep);

@@ -16,7 +16,10 @@ const char *envoid_request_arg(const envoid_request *req, const char *key);
 /* A time in milliseconds since the epoch as ISO 8601 UTC, or JSON null for 0. */
 json_t *envoid_json_time(int64_t ms);
 
-void envoid_api_submit(const envoid_api *api, const envoid_request *req, envoid_reply *rep);
+/* POST /v1/messages; with later (and no content filter), answered through
+ * it once committed: true. */
+bool envoid_api_submit(const envoid_api *api, const envoid_request *req, envoid_reply *rep,
+                       envoid_later *later);
 void envoid_api_list(const envoid_api *api, const envoid_request *req, envoid_reply *rep);
 void envoid_api_show(const envoid_api *api, const char *id, envoid_reply *rep);
 void envoid_api_stats(const envoid_api *api, envoid_reply *rep);

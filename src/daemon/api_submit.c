@@ -67,10 +67,9 @@ static int build_from_raw_body(const envoid_api *api, const envoid_request *req,
     return rc;
 }
 
-static int queue_it(const envoid_api *api, const envoid_submission *sub, char id[SPOOL_ID_SIZE],
-                    envoi_error *err)
+static spool_submission queued_form(const envoid_submission *sub)
 {
-    spool_submission m = {
+    return (spool_submission){
         .from = sub->from,
         .recipients = (const char *const *)sub->recipients,
         .recipient_count = sub->recipient_count,
@@ -78,7 +77,6 @@ static int queue_it(const envoid_api *api, const envoid_submission *sub, char id
         .source_len = sub->source_len,
         .relay = NULL,
     };
-    return spool_queue_submit(api->queue, &m, id, err);
 }
 
 /* The rewritten source in place of the submitted one, once checked like any
@@ -153,7 +151,68 @@ static int filter_it(const envoid_api *api, envoid_submission *sub, envoid_reply
     return rc;
 }
 
-void envoid_api_submit(const envoid_api *api, const envoid_request *req, envoid_reply *rep)
+/* The reply to a submission the queue took (rc 0, id) or refused. */
+static void answer_queued(const envoid_api *api, const envoid_submission *sub, int rc,
+                          const char *id, const envoi_error *err, envoid_reply *rep)
+{
+    if (rc == ENVOI_ESTATE) {
+        envoid_reply_error(rep, 503, err->text[0] ? err->text : "the spooler is paused");
+    } else if (rc < 0) {
+        envoid_reply_queue_error(api, rep, err);
+        envoid_info("refused status=%u reason=\"%s\"", rep->status, err->text);
+    } else {
+        envoid_info("submitted id=%s from=<%s> recipients=%zu size=%zu", id, sub->from,
+                    sub->recipient_count, sub->source_len);
+        if (api->submitted)
+            api->submitted(api->submitted_ctx);
+        envoid_reply_json(rep, 202, json_pack("{s:s,s:s}", "id", id, "status", "pending"));
+    }
+}
+
+/* A submission waiting for its commit while the HTTP thread goes on. */
+typedef struct deferred {
+    const envoid_api *api;
+    envoid_submission sub;
+    spool_submission queued; /* points into sub */
+    envoid_later *later;
+} deferred;
+
+static void finish_deferred(deferred *d, int rc, const char *id, const envoi_error *err)
+{
+    envoid_later *later = d->later;
+    answer_queued(d->api, &d->sub, rc, id, err, &later->reply);
+    envoid_submission_free(&d->sub);
+    free(d);
+    later->ready(later);
+}
+
+static void on_committed(void *ctx, int rc, const char *id, const envoi_error *err)
+{
+    finish_deferred(ctx, rc, id, err);
+}
+
+/* Hand sub (taken over) to the queue; the reply comes through later. */
+static void queue_later(const envoid_api *api, envoid_submission *sub, envoid_later *later)
+{
+    deferred *d = calloc(1, sizeof *d);
+    envoi_error err = {0};
+    if (!d) {
+        envoid_submission_free(sub);
+        later->hold(later);
+        envoid_reply_error(&later->reply, 503, "out of memory");
+        later->ready(later);
+        return;
+    }
+    *d = (deferred){.api = api, .sub = *sub, .later = later};
+    d->queued = queued_form(&d->sub);
+    later->hold(later);
+    int rc = spool_queue_submit_async(api->queue, &d->queued, on_committed, d, &err);
+    if (rc < 0)
+        finish_deferred(d, rc, "", &err);
+}
+
+bool envoid_api_submit(const envoid_api *api, const envoid_request *req, envoid_reply *rep,
+                       envoid_later *later)
 {
     envoi_error err = {0};
     envoid_submission sub = {0};
@@ -164,26 +223,22 @@ void envoid_api_submit(const envoid_api *api, const envoid_request *req, envoid_
         rc = envoid_submission_from_json(req->body, req->body_len, api->max_message, &sub, &err);
     else {
         envoid_reply_error(rep, 415, "Content-Type must be application/json or message/rfc822");
-        return;
+        return false;
+    }
+    if (rc == 0 && later && !api->filter) {
+        queue_later(api, &sub, later);
+        return true;
     }
     char id[SPOOL_ID_SIZE] = "";
     if (rc == 0 && api->filter && filter_it(api, &sub, rep) < 0) {
         envoid_submission_free(&sub);
-        return;
+        return false;
     }
-    if (rc == 0)
-        rc = queue_it(api, &sub, id, &err);
-    if (rc == ENVOI_ESTATE) {
-        envoid_reply_error(rep, 503, err.text[0] ? err.text : "the spooler is paused");
-    } else if (rc < 0) {
-        envoid_reply_queue_error(api, rep, &err);
-        envoid_info("refused status=%u reason=\"%s\"", rep->status, err.text);
-    } else {
-        envoid_info("submitted id=%s from=<%s> recipients=%zu size=%zu", id, sub.from,
-                    sub.recipient_count, sub.source_len);
-        if (api->submitted)
-            api->submitted(api->submitted_ctx);
-        envoid_reply_json(rep, 202, json_pack("{s:s,s:s}", "id", id, "status", "pending"));
+    if (rc == 0) {
+        spool_submission m = queued_form(&sub);
+        rc = spool_queue_submit(api->queue, &m, id, &err);
     }
+    answer_queued(api, &sub, rc, id, &err, rep);
     envoid_submission_free(&sub);
+    return false;
 }

@@ -15,6 +15,7 @@
 #include "daemon/api.h"
 #include "daemon/http.h"
 #include "daemon/log.h"
+#include "daemon/queue_watch.h"
 #include "daemon/token.h"
 #include "daemon/workers.h"
 #include "util/buf.h"
@@ -138,14 +139,17 @@ static int serve(envoid_settings *s, const envoi_config *cfg, spool_queue *q,
     const envoid_workers_ops *ops = envoid_workers_builtin();
     envoid_filter filter = {s->filter, s->filter_timeout * 1000u, s->max_message};
     envoid_api api = {q, s->dir, s->max_message, NULL, NULL, s->filter ? &filter : NULL};
+    envoid_queue_watch *watch = NULL;
     if (ops && ops->wake && workers) {
         api.submitted = ops->wake;
         api.submitted_ctx = workers;
+        watch = envoid_queue_watch_start(s->dir, ops->wake, workers);
     }
     envoid_http *http = NULL;
     envoi_error err = {0};
     if (envoid_http_start(&http, s, &api, token, &err) < 0) {
         envoid_error("%s", err.text);
+        envoid_queue_watch_stop(watch);
         stop_workers(workers);
         return EX_UNAVAILABLE;
     }
@@ -156,6 +160,7 @@ static int serve(envoid_settings *s, const envoi_config *cfg, spool_queue *q,
     int sig = wait_for_stop(stop);
     envoid_info("stopping (%s): no new connections, finishing requests under way", strsignal(sig));
     envoid_http_stop(http, STOP_GRACE_MS);
+    envoid_queue_watch_stop(watch);
     stop_workers(workers);
     return 0;
 }

@@ -1,12 +1,16 @@
 /* The HTTP side of envoid on libmicrohttpd: a request context per request
  * that gathers a bounded body, the token check, the answer from the API,
- * and a count of requests under way for a graceful stop. */
+ * and a count of requests under way for a graceful stop. Without a content
+ * filter a few event-driven threads serve every connection and a submission
+ * waits for its commit suspended, holding no thread; with one (a filter runs
+ * a program and may take seconds) each connection has its own thread. */
 #include "daemon/http.h"
 
 #include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -18,6 +22,7 @@
 
 #define CONNECTION_LIMIT 512
 #define CONNECTION_TIMEOUT_S 60
+#define MAX_POLL_THREADS 4
 #define MAX_QUERY_ARGS 1100
 /* A body announced this much over the limit is refused before it is read;
  * smaller excesses are read and dropped, so the client sees the answer. */
@@ -31,11 +36,19 @@ struct envoid_http {
     pthread_mutex_t lock;
     pthread_cond_t idle;
     size_t in_flight;
+    size_t waiting;  /* requests suspended until the queue answers */
+    bool event_mode; /* poll threads and suspended requests, not a thread each */
 };
+
+enum request_stage { GATHERING, WAITING, READY, ANSWERED };
 
 struct request {
     envoi_buf body;
     unsigned early_status; /* 401 or 413 decided before the body: drained, then answered */
+    envoid_http *h;
+    struct MHD_Connection *conn;
+    enum request_stage stage; /* WAITING and READY: under h->lock */
+    envoid_later later;
 };
 
 __attribute__((format(printf, 2, 0))) static void log_mhd(void *cls, const char *fmt, va_list ap)
@@ -65,6 +78,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     struct request *r = *con_cls;
     if (!r)
         return;
+    envoid_reply_free(&r->later.reply);
     envoi_buf_free(&r->body);
     free(r);
     *con_cls = NULL;
@@ -120,6 +134,33 @@ static int64_t announced_length(struct MHD_Connection *c)
     return (int64_t)n;
 }
 
+/* The API takes the request over: suspended until ready. */
+static void hold_request(envoid_later *later)
+{
+    struct request *r = (struct request *)((char *)later - offsetof(struct request, later));
+    pthread_mutex_lock(&r->h->lock);
+    r->h->waiting++;
+    r->stage = WAITING;
+    pthread_mutex_unlock(&r->h->lock);
+    MHD_suspend_connection(r->conn);
+}
+
+/* The reply is in r->later.reply: resume the connection so that it is sent.
+ * The request may be gone as soon as it is resumed. */
+static void request_ready(envoid_later *later)
+{
+    struct request *r = (struct request *)((char *)later - offsetof(struct request, later));
+    envoid_http *h = r->h;
+    pthread_mutex_lock(&h->lock);
+    r->stage = READY;
+    pthread_mutex_unlock(&h->lock);
+    MHD_resume_connection(r->conn);
+    pthread_mutex_lock(&h->lock);
+    if (--h->waiting == 0)
+        pthread_cond_broadcast(&h->idle);
+    pthread_mutex_unlock(&h->lock);
+}
+
 /* The first call of a request: its context, and what may be refused at once. */
 static enum MHD_Result begin_request(envoid_http *h, struct MHD_Connection *c, const char *url,
                                      const char *method, void **con_cls)
@@ -128,6 +169,10 @@ static enum MHD_Result begin_request(envoid_http *h, struct MHD_Connection *c, c
     if (!r)
         return MHD_NO;
     *con_cls = r;
+    r->h = h;
+    r->conn = c;
+    r->later.hold = hold_request;
+    r->later.ready = request_ready;
     count_request(h, +1);
     const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
     int64_t len = announced_length(c);
@@ -220,9 +265,9 @@ static enum MHD_Result answer(envoid_http *h, struct MHD_Connection *c, const ch
         .body_len = r->body.len,
     };
     envoid_reply rep = {0};
-    envoid_api_handle(h->api, &req, &rep);
+    bool later = envoid_api_handle_later(h->api, &req, &rep, h->event_mode ? &r->later : NULL);
     free_args(&a);
-    return send_reply(c, &rep);
+    return later ? MHD_YES : send_reply(c, &rep);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -238,7 +283,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *upload_data_size = 0;
         return MHD_YES;
     }
+    pthread_mutex_lock(&h->lock);
+    enum request_stage stage = r->stage;
+    if (stage == READY)
+        r->stage = ANSWERED;
+    pthread_mutex_unlock(&h->lock);
+    if (stage == READY)
+        return send_reply(c, &r->later.reply);
+    if (stage != GATHERING)
+        return MHD_YES; /* still waiting (a call MHD makes on its own) */
     return answer(h, c, url, method, r);
+}
+
+/* Event mode: a poll thread per core, at most MAX_POLL_THREADS. */
+static unsigned poll_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 2 ? 2u : n > MAX_POLL_THREADS ? (unsigned)MAX_POLL_THREADS : (unsigned)n;
 }
 
 int envoid_http_start(envoid_http **out, const envoid_settings *s, const envoid_api *api,
@@ -252,8 +313,12 @@ int envoid_http_start(envoid_http **out, const envoid_settings *s, const envoid_
     h->body_limit = envoid_api_body_limit(s->max_message);
     pthread_mutex_init(&h->lock, NULL);
     pthread_cond_init(&h->idle, NULL);
-    unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-                     MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    h->event_mode = api->filter == NULL;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    if (h->event_mode)
+        flags |= MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME;
+    else
+        flags |= MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL;
     if (s->addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     errno = 0;
@@ -261,7 +326,8 @@ int envoid_http_start(envoid_http **out, const envoid_settings *s, const envoid_
         flags, 0, NULL, NULL, on_request, h, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
         MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&s->addr, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)CONNECTION_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_THREAD_POOL_SIZE,
+        h->event_mode ? poll_threads() : 0u, MHD_OPTION_END);
     if (!h->mhd) {
         int e = errno;
         pthread_cond_destroy(&h->idle);
@@ -290,6 +356,13 @@ static void wait_idle(envoid_http *h, int grace_ms)
             break;
     }
     size_t left = h->in_flight;
+    /* A suspended request is resumed by the queue's committer, which
+     * finishes what it holds: wait for it, or it would resume a connection
+     * already gone. */
+    if (h->waiting)
+        envoid_info("waiting for %zu submissions to be committed", h->waiting);
+    while (h->waiting > 0)
+        pthread_cond_wait(&h->idle, &h->lock);
     pthread_mutex_unlock(&h->lock);
     if (left)
         envoid_warn("stopping with %zu requests still under way", left);

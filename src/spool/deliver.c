@@ -154,6 +154,9 @@ static void *worker_main(void *arg)
 {
     dlv_worker *w = arg;
     spool_delivery *d = w->d;
+    char name[16]; /* the kernel keeps 15 characters */
+    snprintf(name, sizeof name, "spool-dlv-%u", (unsigned)(w - d->workers) + 1);
+    pthread_setname_np(pthread_self(), name);
     reclaim_leases(w);
     while (!dlv_stopping(d)) {
         uint64_t seen = wakes_now(d);

@@ -80,6 +80,20 @@ void spool_queue_close(spool_queue *q);
 int spool_queue_submit(spool_queue *q, const spool_submission *m, char id[SPOOL_ID_SIZE],
                        envoi_error *err);
 
+/* How an asynchronous submission ended: rc 0 with its id, or the negative
+ * code with err (the same codes as spool_queue_submit). Called once, on the
+ * group committer's thread, after the commit; it must not block for long
+ * nor submit again. */
+typedef void (*spool_submit_done)(void *ctx, int rc, const char *id, const envoi_error *err);
+
+/* spool_queue_submit without waiting: the checks are made at once (a
+ * negative code with err filled, done never called); then 0, and done
+ * reports the outcome once the commit is durable. m and everything it
+ * points to must stay valid until done is called. For servers that answer
+ * many clients from few threads. */
+int spool_queue_submit_async(spool_queue *q, const spool_submission *m, spool_submit_done done,
+                             void *ctx, envoi_error *err);
+
 /* A leased message: the worker owns it until it reports the attempt or
  * until the lease expires (then another worker may take it). */
 typedef struct spool_lease {

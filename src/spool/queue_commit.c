@@ -3,6 +3,7 @@
  * submitters share one fsync; each gets its own result. */
 #include "spool/queue_impl.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -142,9 +143,38 @@ static void gather(spool_queue *q)
             return;
 }
 
+void queue_pending_free(queue_pending *p)
+{
+    free(p->subject);
+    free(p->search);
+    free(p);
+}
+
+/* Report the asynchronous entries of a committed batch (outside the lock:
+ * their callbacks may take locks of their own) and free them; the rest of
+ * the batch, those waiting, is returned. */
+static queue_pending *report_async(queue_pending *batch)
+{
+    queue_pending *waiting = NULL, **tail = &waiting;
+    while (batch) {
+        queue_pending *p = batch;
+        batch = batch->next;
+        if (!p->on_done) {
+            p->next = NULL;
+            *tail = p;
+            tail = &p->next;
+            continue;
+        }
+        p->on_done(p->done_ctx, p->rc, p->rc == 0 ? p->id : "", p->err);
+        queue_pending_free(p);
+    }
+    return waiting;
+}
+
 static void *committer_main(void *arg)
 {
     spool_queue *q = arg;
+    pthread_setname_np(pthread_self(), "spool-commit"); /* as top -H and ps -L show it */
     pthread_mutex_lock(&q->mu);
     for (;;) {
         while (!q->head && !q->stopping)
@@ -159,6 +189,7 @@ static void *committer_main(void *arg)
         q->tail = &q->head;
         pthread_mutex_unlock(&q->mu);
         commit_batch(q, batch);
+        batch = report_async(batch);
         pthread_mutex_lock(&q->mu);
         /* A submitter may return (and its entry vanish) once done is set. */
         while (batch) {
@@ -172,13 +203,11 @@ static void *committer_main(void *arg)
     return NULL;
 }
 
-int queue_commit_wait(spool_queue *q, queue_pending *p)
+/* Append p to the batch being gathered; called with q->mu held. */
+static int append_pending(spool_queue *q, queue_pending *p)
 {
-    pthread_mutex_lock(&q->mu);
-    if (q->stopping || !q->committer_running) {
-        pthread_mutex_unlock(&q->mu);
+    if (q->stopping || !q->committer_running)
         return envoi_err_set(p->err, ENVOI_ESTATE, "the spool queue is closing");
-    }
     p->next = NULL;
     p->done = false;
     p->rc = 0;
@@ -186,6 +215,25 @@ int queue_commit_wait(spool_queue *q, queue_pending *p)
     q->tail = &p->next;
     q->pending_n++;
     pthread_cond_signal(&q->work_cv);
+    return 0;
+}
+
+int queue_commit_enqueue(spool_queue *q, queue_pending *p)
+{
+    pthread_mutex_lock(&q->mu);
+    int rc = append_pending(q, p);
+    pthread_mutex_unlock(&q->mu);
+    return rc;
+}
+
+int queue_commit_wait(spool_queue *q, queue_pending *p)
+{
+    pthread_mutex_lock(&q->mu);
+    int rc = append_pending(q, p);
+    if (rc < 0) {
+        pthread_mutex_unlock(&q->mu);
+        return rc;
+    }
     while (!p->done)
         pthread_cond_wait(&q->done_cv, &q->mu);
     pthread_mutex_unlock(&q->mu);

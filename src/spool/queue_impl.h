@@ -60,17 +60,21 @@ typedef struct queue_conn {
     bool writing; /* between queue_begin and queue_end, holding writer */
 } queue_conn;
 
-/* A submission waiting in the group committer's batch; it lives on the
- * submitter's stack until done is set (under spool_queue.mu). */
+/* A submission waiting in the group committer's batch. A waiting one lives
+ * on the submitter's stack until done is set (under spool_queue.mu); an
+ * asynchronous one (on_done set) is the committer's to report and free. */
 typedef struct queue_pending {
     const spool_submission *m;
-    const char *subject;
-    const char *search; /* lowercase sender, recipients and subject */
+    char *subject;
+    char *search; /* lowercase sender, recipients and subject */
     char id[SPOOL_ID_SIZE];
     int64_t now_ms;
     int rc;
     envoi_error *err;
     bool done;
+    spool_submit_done on_done;
+    void *done_ctx;
+    envoi_error own_err; /* err points here when asynchronous */
     struct queue_pending *next;
 } queue_pending;
 
@@ -144,5 +148,10 @@ int queue_committer_start(spool_queue *q, envoi_error *err);
 void queue_committer_stop(spool_queue *q);
 /* Hand a validated submission to the committer and wait for its commit. */
 int queue_commit_wait(spool_queue *q, queue_pending *p);
+/* Hand p (malloc'd, on_done set) to the committer without waiting; it
+ * reports and frees p. 0, or ENVOI_ESTATE when the queue is closing (p is
+ * then still the caller's). */
+int queue_commit_enqueue(spool_queue *q, queue_pending *p);
+void queue_pending_free(queue_pending *p);
 
 #endif

@@ -69,6 +69,30 @@ static int build_search(const spool_submission *m, const char *subject, envoi_bu
     return rc;
 }
 
+/* Check m and fill p for the committer: id, time, subject, search text. */
+static int prepare(spool_queue *q, const spool_submission *m, queue_pending *p, envoi_error *err)
+{
+    if (!q)
+        return envoi_err_set(err, ENVOI_EINVAL, "no spool queue");
+    int rc = check_submission(q, m, err);
+    if (rc < 0)
+        return rc;
+    p->m = m;
+    p->err = err;
+    p->now_ms = queue_now_ms(q);
+    envoi_buf search = ENVOI_BUF_INIT;
+    p->subject = queue_subject(m->source, m->source_len);
+    if (!p->subject || build_search(m, p->subject, &search) < 0)
+        rc = envoi_err_set(err, ENVOI_ENOMEM, "out of memory");
+    else if (queue_id_new(p->id, p->now_ms) < 0)
+        rc = envoi_err_set(err, ENVOI_EINVAL, "the random generator failed");
+    p->search = search.data ? envoi_buf_steal(&search, NULL) : strdup("");
+    if (rc == 0 && !p->search)
+        rc = envoi_err_set(err, ENVOI_ENOMEM, "out of memory");
+    envoi_buf_free(&search);
+    return rc;
+}
+
 int spool_queue_submit(spool_queue *q, const spool_submission *m, char id[SPOOL_ID_SIZE],
                        envoi_error *err)
 {
@@ -78,26 +102,36 @@ int spool_queue_submit(spool_queue *q, const spool_submission *m, char id[SPOOL_
     envoi_err_clear(err);
     if (id)
         id[0] = '\0';
-    if (!q)
-        return envoi_err_set(err, ENVOI_EINVAL, "no spool queue");
-    int rc = check_submission(q, m, err);
-    if (rc < 0)
-        return rc;
-    queue_pending p = {.m = m, .err = err, .now_ms = queue_now_ms(q)};
-    envoi_buf search = ENVOI_BUF_INIT;
-    char *subject = queue_subject(m->source, m->source_len);
-    if (!subject || build_search(m, subject, &search) < 0)
-        rc = envoi_err_set(err, ENVOI_ENOMEM, "out of memory");
-    else if (queue_id_new(p.id, p.now_ms) < 0)
-        rc = envoi_err_set(err, ENVOI_EINVAL, "the random generator failed");
-    if (rc == 0) {
-        p.subject = subject;
-        p.search = search.data ? search.data : "";
+    queue_pending p = {0};
+    int rc = prepare(q, m, &p, err);
+    if (rc == 0)
         rc = queue_commit_wait(q, &p);
-    }
-    free(subject);
-    envoi_buf_free(&search);
+    free(p.subject);
+    free(p.search);
     if (rc == 0 && id)
         memcpy(id, p.id, SPOOL_ID_SIZE);
+    return rc;
+}
+
+int spool_queue_submit_async(spool_queue *q, const spool_submission *m, spool_submit_done done,
+                             void *ctx, envoi_error *err)
+{
+    envoi_error local;
+    if (!err)
+        err = &local;
+    envoi_err_clear(err);
+    if (!done)
+        return envoi_err_set(err, ENVOI_EINVAL, "no function to report the submission to");
+    queue_pending *p = calloc(1, sizeof *p);
+    if (!p)
+        return envoi_err_set(err, ENVOI_ENOMEM, "out of memory");
+    int rc = prepare(q, m, p, err);
+    p->err = &p->own_err;
+    p->on_done = done;
+    p->done_ctx = ctx;
+    if (rc == 0 && (rc = queue_commit_enqueue(q, p)) < 0)
+        *err = p->own_err;
+    if (rc < 0)
+        queue_pending_free(p);
     return rc;
 }
