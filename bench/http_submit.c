@@ -2,7 +2,10 @@
  * thread each, HTTP/1.1 keep-alive) share M submissions of one raw message
  * (POST /v1/messages, {"from", "recipients", "raw"}), each answered 202 once
  * durable; with --wait-sent it then polls GET /v1/stats until every one is
- * sent. Prints one key=value line, like smtp_blast. */
+ * sent. With --library DIR the C threads submit through the library
+ * instead (envoi_spool_submit_raw on the spool directory envoid delivers
+ * from), and envoid is only asked for its counts. Prints one key=value
+ * line, like smtp_blast. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
@@ -22,6 +25,8 @@
 
 #include "bench_clock.h"
 
+#include "envoi/spool.h"
+
 #define MAX_FAILURES 10 /* consecutive failures before a connection gives up */
 #define REPLY_MAX 65536
 
@@ -36,6 +41,7 @@ typedef struct submit_opts {
     bool wait_sent;
     double timeout_s;
     long server_pid;
+    const char *library_dir; /* submit through the library into this spool */
 } submit_opts;
 
 typedef struct request {
@@ -44,6 +50,8 @@ typedef struct request {
 } request;
 
 static request post;
+static request raw; /* the message itself, for --library */
+static envoi_spool *spool;
 static atomic_long remaining;
 static atomic_long submitted;
 static atomic_long refused;
@@ -175,7 +183,8 @@ static int build_request(const submit_opts *o)
              o->hostport, body.len);
     rc |= put_str(&req, head);
     rc |= put(&req, body.data, body.len);
-    free(src.data);
+    raw.data = src.data;
+    raw.len = src.len;
     free(body.data);
     if (rc != 0)
         return -1;
@@ -309,6 +318,25 @@ static void *submitter(void *arg)
     return NULL;
 }
 
+static void *library_submitter(void *arg)
+{
+    const submit_opts *o = arg;
+    const char *rcpts[] = {o->to};
+    int streak = 0;
+    while (streak < MAX_FAILURES && atomic_fetch_sub(&remaining, 1) > 0) {
+        char id[ENVOI_SPOOL_ID_SIZE];
+        if (envoi_spool_submit_raw(spool, o->from, rcpts, 1, raw.data, raw.len, id) < 0) {
+            note_error("refused", envoi_spool_error(spool)->text);
+            atomic_fetch_add(&refused, 1);
+            streak++;
+        } else {
+            atomic_fetch_add(&submitted, 1);
+            streak = 0;
+        }
+    }
+    return NULL;
+}
+
 /* The counts of GET /v1/stats over *fd (kept open between calls): sent
  * and error. 0 or -1. */
 static int read_stats(const submit_opts *o, int *fd, long *sent, long *error)
@@ -359,11 +387,14 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: http_submit [-c CONNECTIONS] [-m MESSAGES] -f FILE [--from ADDR] [--to ADDR]\n"
-            "                   [--wait-sent] [--timeout SECONDS] [--server-pid PID] HOST:PORT\n"
+            "                   [--wait-sent] [--timeout SECONDS] [--server-pid PID]\n"
+            "                   [--library DIR] HOST:PORT\n"
             "  CONNECTIONS (default 1) keep-alive connections share MESSAGES (default 2000)\n"
             "  submissions of the message in FILE to envoid at HOST:PORT (IPv4). --wait-sent:\n"
             "  then wait until GET /v1/stats counts every one sent; the rate is then from the\n"
-            "  first submission to the last delivery. --server-pid: add envoid's CPU time.\n");
+            "  first submission to the last delivery. --server-pid: add envoid's CPU time.\n"
+            "  --library DIR: CONNECTIONS threads submit through the library into the\n"
+            "  spool directory DIR (the one envoid at HOST:PORT delivers from).\n");
 }
 
 static int parse_args(int argc, char **argv, submit_opts *o)
@@ -373,6 +404,7 @@ static int parse_args(int argc, char **argv, submit_opts *o)
                                              {"wait-sent", no_argument, NULL, 'w'},
                                              {"timeout", required_argument, NULL, 'o'},
                                              {"server-pid", required_argument, NULL, 'p'},
+                                             {"library", required_argument, NULL, 'L'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     int c;
@@ -401,6 +433,9 @@ static int parse_args(int argc, char **argv, submit_opts *o)
             break;
         case 'p':
             o->server_pid = strtol(optarg, NULL, 10);
+            break;
+        case 'L':
+            o->library_dir = optarg;
             break;
         case 'h':
             usage(stdout);
@@ -457,12 +492,17 @@ int main(int argc, char **argv)
     pthread_t *t = calloc(o.conns, sizeof *t);
     if (!t)
         return 71;
+    envoi_error err;
+    if (o.library_dir && !(spool = envoi_spool_open(o.library_dir, &err))) {
+        fprintf(stderr, "http_submit: %s: %s\n", o.library_dir, err.text);
+        return 73;
+    }
     atomic_store(&remaining, o.messages);
     double server0 = o.server_pid > 0 ? process_cpu(o.server_pid) : 0;
     double cpu0 = bench_cpu_seconds();
     double start = bench_now();
     for (size_t i = 0; i < o.conns; i++)
-        pthread_create(&t[i], NULL, submitter, &o);
+        pthread_create(&t[i], NULL, o.library_dir ? library_submitter : submitter, &o);
     for (size_t i = 0; i < o.conns; i++)
         pthread_join(t[i], NULL);
     double submit_s = bench_now() - start;
@@ -482,6 +522,8 @@ int main(int argc, char **argv)
     double cpu = bench_cpu_seconds() - cpu0;
     double server = o.server_pid > 0 ? process_cpu(o.server_pid) - server0 : 0;
     free(t);
+    envoi_spool_close(spool);
+    free(raw.data);
     if (first_error[0])
         fprintf(stderr, "http_submit: first failure: %s\n", first_error);
     long sent = o.messages - failed;
