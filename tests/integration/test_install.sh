@@ -112,7 +112,7 @@ if command -v pkg-config >/dev/null; then
     assert_contains "pkg-config: -lenvoi" "$pc_flags" "-lenvoi"
     assert_eq "pkg-config --modversion envoi" "$VERSION" "$(pkg-config --modversion envoi)"
     assert_eq "pkg-config: private requirements for static linking" \
-        "libcrypto libidn2 libssl sqlite3" \
+        "libcrypto libidn2 libpsl libssl sqlite3" \
         "$(pkg-config --print-requires-private envoi | awk '{print $1}' | sort | xargs)"
 else
     fail "pkg-config installed" "pkg-config not found (Debian package pkgconf)"
