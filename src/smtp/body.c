@@ -157,7 +157,7 @@ void smtp_body_release(smtp_body *b)
 
 bool smtp_body_fits_inline(const envoi_smtp *s)
 {
-    return s->body->kind == SMTP_BODY_MEM && s->body->size <= CHUNK;
+    return s->t.body->kind == SMTP_BODY_MEM && s->t.body->size <= CHUNK;
 }
 
 static int write_out(envoi_smtp *s)
@@ -179,7 +179,7 @@ int smtp_send_data_body(envoi_smtp *s)
 {
     envoi_dot_init(&s->dot, true);
     envoi_buf_clear(&s->out);
-    int rc = stream_body(s, s->body, data_write, s);
+    int rc = stream_body(s, s->t.body, data_write, s);
     if (rc == 0 && envoi_dot_finish(&s->dot, &s->out) < 0)
         rc = envoi_err_set(&s->err, ENVOI_ENOMEM, "out of memory");
     if (rc == 0)
@@ -227,8 +227,8 @@ int smtp_send_bdat_body(envoi_smtp *s)
 {
     envoi_dot_init(&s->dot, false);
     envoi_buf_clear(&s->out);
-    int rc = stream_body(s, s->body, bdat_write, s);
-    if (rc == MSG_STOP || (rc < 0 && s->txn_rc))
+    int rc = stream_body(s, s->t.body, bdat_write, s);
+    if (rc == MSG_STOP || (rc < 0 && s->t.txn_rc))
         return smtp_enter(s, SMTP_RSET);
     if (rc == 0 && envoi_dot_finish(&s->dot, &s->out) < 0)
         rc = envoi_err_set(&s->err, ENVOI_ENOMEM, "out of memory");
@@ -242,7 +242,7 @@ int smtp_send_bdat_inline(envoi_smtp *s)
 {
     envoi_dot_init(&s->dot, false);
     envoi_buf_clear(&s->out);
-    int rc = envoi_dot_feed(&s->dot, s->body->data, s->body->len, &s->out);
+    int rc = envoi_dot_feed(&s->dot, s->t.body->data, s->t.body->len, &s->out);
     if (rc == 0)
         rc = envoi_dot_finish(&s->dot, &s->out);
     if (rc < 0)

@@ -194,14 +194,14 @@ static bool ok(const envoi_smtp *s)
 
 static int handle_body_reply(envoi_smtp *s)
 {
-    if (s->aborting)
+    if (s->t.aborting)
         return smtp_enter(s, SMTP_RSET);
-    if (ok(s) && !s->txn_rc) {
+    if (ok(s) && !s->t.txn_rc) {
         envoi_buf_clear(&s->last_reply);
         envoi_smtp_reply_format(&s->reply, &s->last_reply);
         return smtp_enter(s, SMTP_READY);
     }
-    if (!s->txn_rc)
+    if (!s->t.txn_rc)
         smtp_txn_fail(s, s->state == SMTP_BDAT ? "message refused (BDAT)"
                                                : "message refused (end of DATA)");
     /* A refused end of DATA ends the transaction; after BDAT, make sure. */
@@ -211,18 +211,18 @@ static int handle_body_reply(envoi_smtp *s)
 static int handle_data_reply(envoi_smtp *s)
 {
     if (s->reply.code == 354) {
-        if (!s->txn_rc)
+        if (!s->t.txn_rc)
             return smtp_enter(s, SMTP_BODY);
         /* DATA went with the envelope, then every recipient was refused:
          * an empty body reaches nobody and keeps the conversation in step. */
-        if (s->accepted == 0) {
-            s->aborting = true;
+        if (s->t.accepted == 0) {
+            s->t.aborting = true;
             s->state = SMTP_BODY;
             return send_cmd(s, ".");
         }
         return envoi_err_set(&s->err, ENVOI_EPROTOCOL, "DATA accepted for a failed envelope");
     }
-    if (!s->txn_rc)
+    if (!s->t.txn_rc)
         smtp_txn_fail(s, "DATA refused");
     return smtp_enter(s, SMTP_RSET);
 }
@@ -230,14 +230,14 @@ static int handle_data_reply(envoi_smtp *s)
 static int handle_rcpt_reply(envoi_smtp *s)
 {
     smtp_rcpt_reply(s);
-    if (s->rcpt_done < s->nrcpts)
-        return s->pipelined ? 0 : smtp_enter(s, SMTP_RCPT);
+    if (s->t.rcpt_done < s->t.nrcpts)
+        return s->t.pipelined ? 0 : smtp_enter(s, SMTP_RCPT);
     smtp_rcpts_judge(s);
-    if (s->data_sent) {
-        s->state = s->bdat_inline ? SMTP_BDAT : SMTP_DATA;
+    if (s->t.data_sent) {
+        s->state = s->t.bdat_inline ? SMTP_BDAT : SMTP_DATA;
         return 0;
     }
-    if (s->txn_rc)
+    if (s->t.txn_rc)
         return smtp_enter(s, SMTP_RSET);
     return smtp_enter(s, s->caps.ext & ENVOI_SMTP_EXT_CHUNKING ? SMTP_BDAT : SMTP_DATA);
 }
@@ -245,11 +245,11 @@ static int handle_rcpt_reply(envoi_smtp *s)
 static int handle_mail_reply(envoi_smtp *s)
 {
     smtp_mail_reply(s);
-    if (s->pipelined) {
-        s->state = s->nrcpts ? SMTP_RCPT : SMTP_RSET;
+    if (s->t.pipelined) {
+        s->state = s->t.nrcpts ? SMTP_RCPT : SMTP_RSET;
         return 0;
     }
-    return smtp_enter(s, s->txn_rc ? SMTP_RSET : SMTP_RCPT);
+    return smtp_enter(s, s->t.txn_rc ? SMTP_RSET : SMTP_RCPT);
 }
 
 static int smtp_handle(envoi_smtp *s)
@@ -359,7 +359,12 @@ static bool polite_after(const envoi_smtp *s, int rc)
  * failure here ends the connection. */
 int smtp_run(envoi_smtp *s, enum smtp_state until)
 {
-    while (s->state != until && s->state != SMTP_DISCONNECTED) {
+    return smtp_run_either(s, until, until);
+}
+
+int smtp_run_either(envoi_smtp *s, enum smtp_state until, enum smtp_state or_until)
+{
+    while (s->state != until && s->state != or_until && s->state != SMTP_DISCONNECTED) {
         int rc = smtp_read_reply(s);
         if (rc < 0) {
             smtp_close(s, false);
@@ -371,5 +376,7 @@ int smtp_run(envoi_smtp *s, enum smtp_state until)
             return rc;
         }
     }
-    return s->state == until ? 0 : s->err.code ? s->err.code : ENVOI_ECLOSED;
+    return s->state == until || s->state == or_until ? 0
+           : s->err.code                             ? s->err.code
+                                                     : ENVOI_ECLOSED;
 }

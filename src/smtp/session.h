@@ -60,6 +60,25 @@ struct smtp_rcpt {
     bool ok;
 };
 
+/* One message transaction: its envelope and how far it got. */
+struct smtp_txn {
+    struct smtp_rcpt *rcpts;
+    size_t nrcpts;
+    envoi_rcpt_status *status;
+    size_t rcpt_sent; /* RCPT commands sent */
+    size_t rcpt_done; /* RCPT replies read */
+    size_t accepted;
+    bool utf8;           /* SMTPUTF8 in use */
+    bool pipelined;      /* the envelope went out in one write */
+    bool data_sent;      /* DATA (or BDAT LAST) went with the envelope */
+    bool bdat_inline;    /* the whole body went as one BDAT LAST with the envelope */
+    bool aborting;       /* "." sent only to close a DATA no recipient can get */
+    int txn_rc;          /* the transaction's failure, 0 so far */
+    envoi_error txn_err; /* its details */
+    envoi_buf from_wire;
+    smtp_body *body;
+};
+
 struct envoi_smtp {
     /* settings */
     proto_endpoint ep;
@@ -83,22 +102,9 @@ struct envoi_smtp {
     envoi_sasl *sasl;
     envoi_error err;
 
-    /* the transaction */
-    struct smtp_rcpt *rcpts;
-    size_t nrcpts;
-    envoi_rcpt_status *status;
-    size_t rcpt_sent; /* RCPT commands sent */
-    size_t rcpt_done; /* RCPT replies read */
-    size_t accepted;
-    bool utf8;           /* SMTPUTF8 in use */
-    bool pipelined;      /* the envelope went out in one write */
-    bool data_sent;      /* DATA (or BDAT LAST) went with the envelope */
-    bool bdat_inline;    /* the whole body went as one BDAT LAST with the envelope */
-    bool aborting;       /* "." sent only to close a DATA no recipient can get */
-    int txn_rc;          /* the transaction's failure, 0 so far */
-    envoi_error txn_err; /* its details */
-    envoi_buf from_wire;
-    smtp_body *body;
+    /* the transaction (a struct of its own: a batch holds the next one's
+     * while the current one ends, see batch.c) */
+    struct smtp_txn t;
     envoi_dot dot;
     envoi_buf out; /* body bytes on their way to the connection */
     envoi_buf last_reply;
@@ -110,6 +116,8 @@ extern const char *const envoi_smtp_state_names[];
 /* client.c: the state machine. */
 int smtp_enter(envoi_smtp *s, enum smtp_state state);
 int smtp_run(envoi_smtp *s, enum smtp_state until);
+/* smtp_run stopping at either state. */
+int smtp_run_either(envoi_smtp *s, enum smtp_state until, enum smtp_state or_until);
 int smtp_read_reply(envoi_smtp *s);
 void smtp_close(envoi_smtp *s, bool polite);
 int smtp_fail_reply(envoi_smtp *s, int code, const char *what);

@@ -36,7 +36,7 @@ void envoi_smtp_free(envoi_smtp *s)
     envoi_pp_free(&s->pp);
     envoi_smtp_caps_free(&s->caps);
     envoi_smtp_reply_free(&s->reply);
-    envoi_buf_free(&s->from_wire);
+    envoi_buf_free(&s->t.from_wire);
     envoi_buf_free(&s->out);
     envoi_buf_free(&s->last_reply);
     envoi_buf_free(&s->ehlo_text);
@@ -236,9 +236,9 @@ static int send_body(envoi_smtp *s, smtp_body *body, const char *from, const cha
         rc = smtp_run(s, SMTP_READY);
     /* A refused transaction is reported even when the connection then
      * failed (RSET refused): that is what the caller needs to know. */
-    if (s->txn_rc) {
-        rc = s->txn_rc;
-        s->err = s->txn_err;
+    if (s->t.txn_rc) {
+        rc = s->t.txn_rc;
+        s->err = s->t.txn_err;
     }
     smtp_txn_end(s, rc);
     smtp_body_release(body);
@@ -292,8 +292,8 @@ int envoi_smtp_send_data(envoi_smtp *s, const void *data, size_t len, const char
 const envoi_rcpt_status *envoi_smtp_recipients(const envoi_smtp *s, size_t *count)
 {
     if (count)
-        *count = s->status ? s->nrcpts : 0;
-    return s->status;
+        *count = s->t.status ? s->t.nrcpts : 0;
+    return s->t.status;
 }
 
 const char *envoi_smtp_last_reply(const envoi_smtp *s)

@@ -125,10 +125,8 @@ static long run_batch(dlv_worker *w)
     dlv_try *tries = calloc(count, sizeof *tries);
     size_t i = 0;
     bool given_back = false;
-    while (tries && i < count && !dlv_stopping(d) && !given_back) {
-        given_back = dlv_attempt(w, &leases[i], &tries[i]) == 1;
-        i++;
-    }
+    if (tries)
+        i = dlv_attempt_many(w, leases, tries, count, &given_back);
     if (tries)
         dlv_record_batch(w, leases, tries, i);
     release_rest(w, leases, i, count);

@@ -72,11 +72,15 @@ typedef struct dlv_try {
     const char *label;
 } dlv_try;
 
-/* deliver_send.c: try one leased message, from relay choice to the outcome
- * in t (t->tried), not yet recorded. 1 when it was given back untried (no
- * connection slot free, or stopping): the rest of the batch goes back too;
- * else 0 (t->tried false when it was given back for want of memory). */
-int dlv_attempt(dlv_worker *w, spool_lease *l, dlv_try *t);
+/* deliver_send.c: try the leased messages in order, from relay choice to
+ * the outcome in tries[k] (tries[k].tried), not yet recorded; the runs of
+ * messages for the same relay go pipelined over the worker's connection to
+ * it (smtp/batch.h). Returns how many were handled; *given_back when the
+ * last of those went back untried (no connection slot free, or stopping):
+ * the rest of the batch goes back too. A message given back for want of
+ * memory is handled with tries[k].tried false. */
+size_t dlv_attempt_many(dlv_worker *w, spool_lease *leases, dlv_try *tries, size_t count,
+                        bool *given_back);
 /* deliver_record.c: record the outcomes of every tried message of a batch
  * in one transaction, log each attempt, queue the notifications. */
 void dlv_record_batch(dlv_worker *w, spool_lease *leases, dlv_try *tries, size_t count);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "smtp/batch.h"
 #include "spool/deliver_impl.h"
 #include "util/buf.h"
 
@@ -92,63 +93,117 @@ static int ensure_connected(dlv_worker *w, dlv_relay *r, dlv_conn *c)
     return rc;
 }
 
-static bool no_reply_yet(const envoi_smtp *s)
+/* A run of messages for one relay, pipelined over the worker's connection. */
+typedef struct run {
+    dlv_worker *w;
+    dlv_relay *r;
+    dlv_conn *c;
+    spool_lease *leases;
+    dlv_try *tries;
+} run;
+
+static bool run_may_send(void *ctx, size_t i)
 {
-    size_t n = 0;
-    const envoi_rcpt_status *st = envoi_smtp_recipients(s, &n);
-    for (size_t i = 0; i < n; i++)
-        if (st[i].reply_code)
-            return false;
-    return true;
+    (void)i;
+    run *u = ctx;
+    return !dlv_stopping(u->w->d) && dlv_rate_take(u->w->d, u->r);
 }
 
-static int send_once(dlv_conn *c, spool_lease *l)
+static void run_connected(void *ctx)
 {
-    return envoi_smtp_send_data(c->s, l->source, l->source_len, l->from,
-                                (const char *const *)l->recipients, l->recipient_count);
+    run *u = ctx;
+    dlv_count(u->w->d, &u->w->d->stats.connections);
 }
 
-/* Send over SMTP. 1 when the message was given back untried (stopping, or
- * no connection slot free), 0 with o filled otherwise. */
-static int send_smtp(dlv_worker *w, dlv_relay *r, dlv_conn *c, spool_lease *l, spool_outcomes *o)
+static void give_back(dlv_worker *w, spool_lease *l, const char *why)
 {
-    spool_delivery *d = w->d;
-    if (!c->slot) {
-        if (!dlv_slot_take(d, r, SLOT_WAIT_MS))
-            return 1;
-        c->slot = true;
+    envoi_error err;
+    if (spool_queue_release(w->d->q, l->id, w->owner, &err) < 0)
+        dlv_log(w->d, "id=%s release failed: %s", l->id, err.text);
+    else if (why)
+        dlv_log(w->d, "id=%s given back: %s", l->id, why);
+}
+
+static void run_done(void *ctx, size_t i, int rc)
+{
+    run *u = ctx;
+    spool_lease *l = &u->leases[i];
+    dlv_try *t = &u->tries[i];
+    t->r = u->r;
+    t->label = u->r->label;
+    if (spool_classify_session(u->c->s, rc, (const char *const *)l->recipients, l->recipient_count,
+                               &t->o) < 0) {
+        spool_outcomes_free(&t->o);
+        give_back(u->w, l, "out of memory");
+        return;
     }
-    if (!dlv_rate_take(d, r))
-        return 1;
-    int rc = ensure_connected(w, r, c);
-    bool reused = c->messages > 0; /* ensure_connected zeroes it for a new connection */
-    if (rc < 0) {
-        envoi_error oom = {.code = ENVOI_ENOMEM, .text = "out of memory"};
-        rc = defer_all(l, c->s ? envoi_smtp_error(c->s) : &oom, o);
-        close_conn(r, c);
-        return rc < 0 ? rc : 0;
-    }
-    rc = send_once(c, l);
-    /* A reused connection the relay closed while idle: once more, fresh. */
-    if ((rc == ENVOI_ECLOSED || rc == ENVOI_EIO) && reused && no_reply_yet(c->s)) {
-        drop_conn(c);
-        if (ensure_connected(w, r, c) == 0)
-            rc = send_once(c, l);
-        else {
-            rc = defer_all(l, envoi_smtp_error(c->s), o);
-            close_conn(r, c);
-            return rc < 0 ? rc : 0;
+    t->tried = true;
+}
+
+/* Defer every message of the run with the connection's failure. */
+static void defer_run(run *u, size_t n, const envoi_error *err)
+{
+    for (size_t k = 0; k < n; k++) {
+        dlv_try *t = &u->tries[k];
+        t->r = u->r;
+        t->label = u->r->label;
+        if (defer_all(&u->leases[k], err, &t->o) < 0) {
+            spool_outcomes_free(&t->o);
+            give_back(u->w, &u->leases[k], "out of memory");
+        } else {
+            t->tried = true;
         }
     }
-    int crc =
-        spool_classify_session(c->s, rc, (const char *const *)l->recipients, l->recipient_count, o);
+}
+
+/* Send n leases for relay r over the worker's connection c in one
+ * pipelined batch. Returns how many were handled; *given_back when the
+ * last of them went back untried (no connection slot, stopping). */
+static size_t send_run(dlv_worker *w, dlv_relay *r, dlv_conn *c, spool_lease *l, dlv_try *t,
+                       size_t n, bool *given_back)
+{
+    spool_delivery *d = w->d;
+    run u = {w, r, c, l, t};
+    if (!c->slot) {
+        if (!dlv_slot_take(d, r, SLOT_WAIT_MS)) {
+            give_back(w, &l[0], NULL);
+            *given_back = true;
+            return 1;
+        }
+        c->slot = true;
+    }
+    int rc = ensure_connected(w, r, c);
+    if (rc < 0) {
+        envoi_error oom = {.code = ENVOI_ENOMEM, .text = "out of memory"};
+        defer_run(&u, n, c->s ? envoi_smtp_error(c->s) : &oom);
+        close_conn(r, c);
+        return n;
+    }
+    smtp_batch_item *items = calloc(n, sizeof *items);
+    if (!items) {
+        give_back(w, &l[0], "out of memory");
+        *given_back = true;
+        return 1;
+    }
+    for (size_t k = 0; k < n; k++)
+        items[k] = (smtp_batch_item){l[k].source, l[k].source_len, l[k].from,
+                                     (const char *const *)l[k].recipients, l[k].recipient_count};
+    smtp_batch_ops ops = {
+        .may_send = run_may_send, .done = run_done, .connected = run_connected, .ctx = &u};
+    size_t done = smtp_send_batch(c->s, items, n, &ops);
+    free(items);
+    if (done < n) { /* stopping: the next one goes back with the rest */
+        give_back(w, &l[done], NULL);
+        *given_back = true;
+        done++;
+    }
     if (envoi_smtp_is_connected(c->s)) {
-        c->messages++;
+        c->messages += (unsigned)done;
         c->used_ms = dlv_now_ms();
     } else {
         close_conn(r, c);
     }
-    return crc;
+    return done;
 }
 
 static int capture(spool_delivery *d, spool_lease *l, spool_outcomes *o)
@@ -163,7 +218,9 @@ static int capture(spool_delivery *d, spool_lease *l, spool_outcomes *o)
                               l->recipient_count, o);
 }
 
-int dlv_attempt(dlv_worker *w, spool_lease *l, dlv_try *t)
+/* A message that goes nowhere over SMTP: to the capture mailbox, or
+ * deferred for want of a relay (none configured, or not the one it names). */
+static void attempt_local(dlv_worker *w, spool_lease *l, dlv_try *t)
 {
     spool_delivery *d = w->d;
     memset(t, 0, sizeof *t);
@@ -175,29 +232,38 @@ int dlv_attempt(dlv_worker *w, spool_lease *l, dlv_try *t)
         rc = spool_outcomes_all(SPOOL_OUT_DEFERRED, 0, "no relay configured",
                                 (const char *const *)l->recipients, l->recipient_count, &t->o);
     } else {
-        size_t idx = 0;
-        dlv_relay *pick = pick_relay(d, l->relay, &idx);
-        if (!pick) {
-            char why[300];
-            snprintf(why, sizeof why, "no relay named \"%s\" is configured", l->relay);
-            t->label = "none";
-            rc = spool_outcomes_all(SPOOL_OUT_DEFERRED, 0, why, (const char *const *)l->recipients,
-                                    l->recipient_count, &t->o);
-        } else {
-            t->r = pick;
-            t->label = pick->label;
-            rc = send_smtp(w, pick, &w->conns[idx], l, &t->o);
-        }
+        char why[300];
+        snprintf(why, sizeof why, "no relay named \"%s\" is configured", l->relay);
+        t->label = "none";
+        rc = spool_outcomes_all(SPOOL_OUT_DEFERRED, 0, why, (const char *const *)l->recipients,
+                                l->recipient_count, &t->o);
     }
-    if (rc == 1 || rc < 0) {
-        envoi_error err;
-        if (spool_queue_release(d->q, l->id, w->owner, &err) < 0)
-            dlv_log(d, "id=%s release failed: %s", l->id, err.text);
-        else if (rc < 0)
-            dlv_log(d, "id=%s given back: out of memory", l->id);
+    if (rc < 0) {
         spool_outcomes_free(&t->o);
-        return rc == 1 ? 1 : 0;
+        give_back(w, l, "out of memory");
+        return;
     }
     t->tried = true;
-    return 0;
+}
+
+size_t dlv_attempt_many(dlv_worker *w, spool_lease *leases, dlv_try *tries, size_t count,
+                        bool *given_back)
+{
+    spool_delivery *d = w->d;
+    size_t i = 0;
+    *given_back = false;
+    while (i < count && !*given_back && !dlv_stopping(d)) {
+        size_t idx = 0;
+        dlv_relay *r = d->nrelays ? pick_relay(d, leases[i].relay, &idx) : NULL;
+        if (!r) {
+            attempt_local(w, &leases[i], &tries[i]);
+            i++;
+            continue;
+        }
+        size_t n = 1, other = 0;
+        while (i + n < count && pick_relay(d, leases[i + n].relay, &other) == r)
+            n++;
+        i += send_run(w, r, &w->conns[idx], &leases[i], &tries[i], n, given_back);
+    }
+    return i;
 }
