@@ -32,6 +32,20 @@ static int insert_recipients(queue_conn *c, queue_pending *p)
     return 0;
 }
 
+/* The source in a table of its own: the message's row, updated at each
+ * lease and attempt, stays small. */
+static int insert_source(queue_conn *c, queue_pending *p)
+{
+    sqlite3_stmt *s = queue_stmt(c, QS_INSERT_SOURCE, p->err);
+    if (!s)
+        return p->err->code;
+    bind_text(s, 1, p->id);
+    sqlite3_bind_blob64(s, 2, p->m->source, p->m->source_len, SQLITE_STATIC);
+    int rc = queue_step_done(c, s, p->err, "adding a message's source");
+    sqlite3_clear_bindings(s); /* the source is the submitter's */
+    return rc < 0 ? rc : insert_recipients(c, p);
+}
+
 static int insert_message(spool_queue *q, queue_pending *p)
 {
     queue_conn *c = &q->commit;
@@ -43,14 +57,12 @@ static int insert_message(spool_queue *q, queue_pending *p)
     bind_text(s, 2, m->from ? m->from : "");
     bind_text(s, 3, p->subject);
     sqlite3_bind_int64(s, 4, (sqlite3_int64)m->source_len);
-    sqlite3_bind_blob64(s, 5, m->source, m->source_len, SQLITE_STATIC);
     bind_text(s, 6, m->relay);
     sqlite3_bind_int64(s, 7, p->now_ms);
     sqlite3_bind_int64(s, 8, p->now_ms + (int64_t)q->policy.expire_s * 1000);
     bind_text(s, 9, p->search);
     int rc = queue_step_done(c, s, p->err, "adding a message");
-    sqlite3_clear_bindings(s); /* the source is the submitter's */
-    return rc < 0 ? rc : insert_recipients(c, p);
+    return rc < 0 ? rc : insert_source(c, p);
 }
 
 static int run_simple(queue_conn *c, enum queue_sql which, envoi_error *err, const char *what)

@@ -21,15 +21,17 @@ static const char *const sql_text[QS_COUNT] = {
     [QS_SAVEPOINT] = "SAVEPOINT one",
     [QS_RELEASE_SAVEPOINT] = "RELEASE one",
     [QS_ROLLBACK_SAVEPOINT] = "ROLLBACK TO one",
-    [QS_INSERT_MESSAGE] = "INSERT INTO messages (id, status, sender, subject, size, source, relay,"
+    [QS_INSERT_MESSAGE] = "INSERT INTO messages (id, status, sender, subject, size, relay,"
                           " submitted_ms, next_try_ms, expires_ms, search)"
-                          " VALUES (?1, 0, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9)",
+                          " VALUES (?1, 0, ?2, ?3, ?4, ?6, ?7, ?7, ?8, ?9)", /* ?5: unused */
+    [QS_INSERT_SOURCE] = "INSERT INTO sources (message, source) VALUES (?1, ?2)",
     [QS_INSERT_RCPT] = "INSERT INTO recipients (message, position, address) VALUES (?1, ?2, ?3)",
     [QS_PAUSED] = "SELECT value FROM meta WHERE key = 'paused'",
     [QS_SET_PAUSED] = "UPDATE meta SET value = ?1 WHERE key = 'paused'",
-    [QS_DUE] = "SELECT id, sender, source, relay, attempts, submitted_ms FROM messages"
-               " WHERE status = 0 AND next_try_ms <= ?1 AND lease_until_ms < ?1"
-               " ORDER BY next_try_ms, id LIMIT ?2",
+    [QS_DUE] = "SELECT m.id, m.sender, s.source, m.relay, m.attempts, m.submitted_ms"
+               " FROM messages m JOIN sources s ON s.message = m.id"
+               " WHERE m.status = 0 AND m.next_try_ms <= ?1 AND m.lease_until_ms < ?1"
+               " ORDER BY m.next_try_ms, m.id LIMIT ?2",
     /* While leased, the message is due again when the lease ends. */
     [QS_TAKE] = "UPDATE messages SET lease_owner = ?2, lease_until_ms = ?3, next_try_ms = ?3"
                 " WHERE id = ?1",
@@ -56,7 +58,7 @@ static const char *const sql_text[QS_COUNT] = {
                  " ORDER BY position",
     [QS_HISTORY] = "SELECT at_ms, relay, reply_code, summary FROM attempts WHERE message = ?1"
                    " ORDER BY at_ms, rowid",
-    [QS_SOURCE] = "SELECT source FROM messages WHERE id = ?1",
+    [QS_SOURCE] = "SELECT source FROM sources WHERE message = ?1",
     [QS_COUNTS] = "SELECT status, count(*) FROM messages GROUP BY status",
     [QS_COUNT_DUE] = "SELECT count(*) FROM messages WHERE status = 0 AND next_try_ms <= ?1"
                      " AND lease_until_ms < ?1",

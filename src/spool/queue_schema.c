@@ -49,9 +49,19 @@ static const char schema_v1[] =
     " summary TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX attempts_message ON attempts(message, at_ms);";
 
+/* Version 2: the sources in a table of their own, so that the updates of
+ * a message's row at each lease and attempt rewrite a small row, not its
+ * source's pages. */
+static const char schema_v2[] =
+    "CREATE TABLE sources ("
+    " message TEXT PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,"
+    " source BLOB NOT NULL);"
+    "INSERT INTO sources (message, source) SELECT id, source FROM messages;"
+    "ALTER TABLE messages DROP COLUMN source;";
+
 /* Migration n brings a database from version n - 1 to n. Later versions
  * append their step here (ALTER TABLE ..., then the new version). */
-static const char *const migrations[] = {schema_v1};
+static const char *const migrations[] = {schema_v1, schema_v2};
 #define QUEUE_SCHEMA_VERSION ((int)(sizeof migrations / sizeof *migrations))
 
 static int read_int(queue_conn *c, const char *sql, int *value, bool *found, envoi_error *err)

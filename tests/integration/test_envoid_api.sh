@@ -81,7 +81,7 @@ assert_eq "To, Cc and Bcc are the recipients" \
     '["bob@example.org", "carol@example.org", "dave@example.org"]' \
     "$(jf "$BODY" '[r["address"] for r in d["recipients"]]')"
 assert_eq "no attempt yet" "[]" "$(jf "$BODY" 'd["history"]')"
-SRC=$(sql "SELECT source FROM messages WHERE id='$ID1'")
+SRC=$(sql "SELECT source FROM sources WHERE message='$ID1'")
 assert_contains "the stored source has the To header" "$SRC" "To: Bob <bob@example.org>"
 assert_contains "the stored source has the custom header" "$SRC" "X-Campaign: spring"
 assert_contains "the stored source is multipart/alternative" "$SRC" "multipart/alternative"
@@ -97,7 +97,7 @@ assert_eq "a raw message in JSON is accepted (202)" 202 "$CODE"
 ID2=$(jf "$BODY" 'd["id"]')
 ACKED+=("$ID2")
 printf '%s' "$RAW" >"$T/raw.expected"
-sql "SELECT writefile('$T/raw.got', source) FROM messages WHERE id='$ID2'" >/dev/null
+sql "SELECT writefile('$T/raw.got', source) FROM sources WHERE message='$ID2'" >/dev/null
 assert_files_equal "the raw source is stored byte for byte" "$T/raw.expected" "$T/raw.got"
 http GET "/v1/messages/$ID2"
 assert_eq "the raw message's envelope recipients" '["b@example.org", "x@example.net"]' \

@@ -101,7 +101,7 @@ assert_exit 0 "queue status of a sent message" "$ENVOI" queue status "$ID1" "${C
 assert_eq "status prints one word" sent "$OUT"
 CAPTURED=$(grep -l "Subject: Queued report" "$SPOOL"/capture/new/* 2>/dev/null | head -1)
 assert_file_exists "the capture mailbox holds it" "$CAPTURED"
-SRC=$(sqlite3 -cmd '.timeout 5000' "$SPOOL/queue.db" "SELECT source FROM messages WHERE id='$ID1'")
+SRC=$(sqlite3 -cmd '.timeout 5000' "$SPOOL/queue.db" "SELECT source FROM sources WHERE message='$ID1'")
 assert_contains "the queued source is the composed message" "$SRC" "Hello from the queue."
 assert_contains "with its Cc" "$SRC" "Cc: carol@example.org"
 assert_not_contains "without its Bcc" "$SRC" "dave@example.org"
@@ -135,7 +135,7 @@ assert_exit 0 "send --async --raw of a Latin-1 message" "$ENVOI" send --async "$
     --raw "$T/latin.eml" --from a@example.org --to '"Doe, Jane" <jane@example.org>'
 ID3=$OUT
 sqlite3 -cmd '.timeout 5000' "$SPOOL/queue.db" \
-    "SELECT writefile('$T/latin.got', source) FROM messages WHERE id='$ID3'" >/dev/null
+    "SELECT writefile('$T/latin.got', source) FROM sources WHERE message='$ID3'" >/dev/null
 assert_files_equal "the raw source is queued byte for byte" "$T/latin.eml" "$T/latin.got"
 assert_exit 0 "queue show of the raw message" "$ENVOI" queue show "$ID3" --json "${C[@]}"
 assert_eq "its envelope recipient is the bare address" '["jane@example.org"]' \

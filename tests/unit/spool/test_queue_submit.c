@@ -205,7 +205,7 @@ static void test_open_creates_private_dir_wal_and_versioned_schema(void **state)
     assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
     sqlite3_finalize(st);
     sqlite3_close(db);
-    assert_int_equal(qsql_int(f->spool, "SELECT value FROM meta WHERE key = 'schema_version'"), 1);
+    assert_int_equal(qsql_int(f->spool, "SELECT value FROM meta WHERE key = 'schema_version'"), 2);
     assert_int_equal(qsql_int(f->spool, "SELECT count(*) FROM sqlite_schema WHERE name IN"
                                         " ('messages', 'recipients', 'attempts', 'meta',"
                                         " 'messages_due')"),
