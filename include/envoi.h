@@ -2,8 +2,10 @@
 #ifndef ENVOI_H
 #define ENVOI_H
 
+#include "envoi/check.h"
 #include "envoi/error.h"
 #include "envoi/imap.h"
+#include "envoi/mailto.h"
 #include "envoi/message.h"
 #include "envoi/parse.h"
 #include "envoi/pop3.h"

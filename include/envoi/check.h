@@ -19,8 +19,11 @@
  *   255 of domain, 63 per label), internationalized addresses (UTF-8 local
  *   part, a domain in IDNA2008 through libidn2), and a domain name whose
  *   top-level domain is in the public suffix list (libpsl with the system's
- *   list). An address with a display name or comments ("Jane <j@x.org>") is
- *   not a bare address: incorrect syntax.
+ *   list). A domain that is itself a public suffix of the list's ICANN part
+ *   ("com", "co.uk") and the special-use names that are not in the list
+ *   (.test, .example, .invalid, .localhost) are incorrect syntax. An address
+ *   with a display name or comments ("Jane <j@x.org>") is not a bare
+ *   address: incorrect syntax. docs/address-syntax.md has the details.
  * - domain: the domain's MX records, else its A/AAAA records (RFC 5321
  *   section 5.1), looked up through the system's resolver or the nameserver
  *   set. No such domain, no MX and no address, or a null MX (RFC 7505): refused.

@@ -17,6 +17,8 @@ void cli_help_move(FILE *out);
 void cli_help_watch(FILE *out);
 void cli_help_queue(FILE *out);
 void cli_help_sendmail(FILE *out);
+void cli_help_check_address(FILE *out);
+void cli_help_mailto(FILE *out);
 /* "Try 'envoi [COMMAND ]--help'." after a usage error. */
 void cli_help_hint(FILE *out, const char *command);
 

@@ -9,8 +9,10 @@
 #include "cli/fetch.h"
 #include "cli/flag.h"
 #include "cli/folders.h"
+#include "cli/check_address.h"
 #include "cli/help.h"
 #include "cli/list.h"
+#include "cli/mailto.h"
 #include "cli/move.h"
 #include "cli/parse.h"
 #include "cli/queue.h"
@@ -38,6 +40,8 @@ static const struct {
     {"watch", cli_watch_main, cli_help_watch},
     {"queue", cli_queue_main, cli_help_queue},
     {"sendmail", cli_sendmail_main, cli_help_sendmail},
+    {"check-address", cli_check_address_main, cli_help_check_address},
+    {"mailto", cli_mailto_main, cli_help_mailto},
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 
