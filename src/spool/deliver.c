@@ -14,7 +14,7 @@
 #include "util/buf.h"
 
 enum {
-    DEFAULT_BATCH = 64,
+    DEFAULT_BATCH = 128,
     DEFAULT_LEASE_MS = 15 * 60 * 1000,
     DEFAULT_SLEEP_MS = 1000,
     MIN_SLEEP_MS = 5,
@@ -112,11 +112,13 @@ static void free_batch(spool_lease *leases, dlv_try *tries, size_t count)
 static long run_batch(dlv_worker *w)
 {
     spool_delivery *d = w->d;
-    spool_lease *leases = NULL;
-    size_t count = 0;
+    spool_lease *leases = w->next;
+    size_t count = w->next_count;
     envoi_error err;
-    if (spool_queue_lease_share(d->q, w->owner, d->batch, d->nworkers, d->lease_ms, &leases, &count,
-                                &err) < 0) {
+    w->next = NULL;
+    w->next_count = 0;
+    if (!leases && spool_queue_lease_share(d->q, w->owner, d->batch, d->nworkers, d->lease_ms,
+                                           &leases, &count, &err) < 0) {
         dlv_log(d, "%s: cannot lease messages: %s", w->owner, err.text);
         return -1;
     }
@@ -128,7 +130,7 @@ static long run_batch(dlv_worker *w)
     if (tries)
         i = dlv_attempt_many(w, leases, tries, count, &given_back);
     if (tries)
-        dlv_record_batch(w, leases, tries, i);
+        dlv_record_batch(w, leases, tries, i, !given_back && !dlv_stopping(d));
     release_rest(w, leases, i, count);
     free_batch(leases, tries, count);
     /* No connection slot: leave the messages to the workers that have one
@@ -170,6 +172,10 @@ static void *worker_main(void *arg)
         if (dlv_wait(d, due, seen))
             break;
     }
+    release_rest(w, w->next, 0, w->next_count); /* leased, never started */
+    free_batch(w->next, NULL, w->next_count);
+    w->next = NULL;
+    w->next_count = 0;
     dlv_close_idle(w, true);
     return NULL;
 }

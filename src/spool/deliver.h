@@ -34,7 +34,7 @@ typedef struct spool_delivery_opts {
     void *log_ctx;
     const char *hostname;  /* for notifications' Reporting-MTA; NULL: this host's name */
     size_t lease_batch;    /* most messages leased, sent and recorded at a time per worker
-                              (each takes at most due / workers + 1); 0: 64 */
+                              (each takes at most due / workers + 1); 0: 128 */
     int64_t lease_ms;      /* how long a lease lasts; 0: 15 minutes */
     unsigned max_sleep_ms; /* longest sleep between looks at the queue; 0: 1000 */
 } spool_delivery_opts;

@@ -33,6 +33,9 @@ typedef struct dlv_worker {
     bool started;
     char owner[96];
     dlv_conn *conns; /* one per relay */
+    /* The next batch, leased in the transaction that recorded the last. */
+    spool_lease *next;
+    size_t next_count;
 } dlv_worker;
 
 struct spool_delivery {
@@ -82,8 +85,11 @@ typedef struct dlv_try {
 size_t dlv_attempt_many(dlv_worker *w, spool_lease *leases, dlv_try *tries, size_t count,
                         bool *given_back);
 /* deliver_record.c: record the outcomes of every tried message of a batch
- * in one transaction, log each attempt, queue the notifications. */
-void dlv_record_batch(dlv_worker *w, spool_lease *leases, dlv_try *tries, size_t count);
+ * in one transaction, log each attempt, queue the notifications. With
+ * lease_next, the same transaction leases the worker's next batch into
+ * w->next (one commit per batch instead of two). */
+void dlv_record_batch(dlv_worker *w, spool_lease *leases, dlv_try *tries, size_t count,
+                      bool lease_next);
 /* Close connections unused longer than their relay's idle time (all when
  * force). */
 void dlv_close_idle(dlv_worker *w, bool force);

@@ -96,7 +96,8 @@ static void log_attempt(spool_delivery *d, const spool_lease *l, const dlv_try *
         dlv_log(d, "id=%s outcome not recorded: %s", l->id, rec->err.text);
 }
 
-void dlv_record_batch(dlv_worker *w, spool_lease *leases, dlv_try *tries, size_t count)
+void dlv_record_batch(dlv_worker *w, spool_lease *leases, dlv_try *tries, size_t count,
+                      bool lease_next)
 {
     spool_delivery *d = w->d;
     spool_record *recs = calloc(count ? count : 1, sizeof *recs);
@@ -120,12 +121,19 @@ void dlv_record_batch(dlv_worker *w, spool_lease *leases, dlv_try *tries, size_t
                                  .n = tries[i].o.n};
         which[n++] = i;
     }
+    /* Counted before the commit makes the outcomes visible: whoever sees a
+     * message sent sees it counted. */
+    for (size_t k = 0; k < n; k++)
+        dlv_count(d, &d->stats.attempts);
     envoi_error err;
-    spool_queue_record_many(d->q, w->owner, recs, n, &err);
+    if (lease_next && spool_queue_record_and_lease(d->q, w->owner, recs, n, d->batch, d->nworkers,
+                                                   d->lease_ms, &w->next, &w->next_count, &err) < 0)
+        dlv_log(d, "%s: cannot record and lease: %s", w->owner, err.text);
+    else if (!lease_next)
+        spool_queue_record_many(d->q, w->owner, recs, n, &err);
     for (size_t k = 0; k < n; k++) {
         spool_lease *l = &leases[which[k]];
         dlv_try *t = &tries[which[k]];
-        dlv_count(d, &d->stats.attempts);
         log_attempt(d, l, t, &recs[k]);
         bool failed = recs[k].final == SPOOL_ERROR || (recs[k].final == SPOOL_SENT && t->o.failed);
         if (recs[k].rc == 0 && failed)

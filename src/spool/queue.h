@@ -177,6 +177,14 @@ typedef struct spool_record {
  * leased until their leases end (then due again: not lost). */
 int spool_queue_record_many(spool_queue *q, const char *owner, spool_record *recs, size_t n,
                             envoi_error *err);
+/* spool_queue_record_many, then, in the same transaction (one commit and
+ * one sync for both), the lease of the next batch as spool_queue_lease_share
+ * makes it (max, sharers, lease_ms) into *out and *count: what a worker
+ * does between two batches. n may be 0 (a lease alone). When the
+ * transaction fails nothing is recorded nor leased. */
+int spool_queue_record_and_lease(spool_queue *q, const char *owner, spool_record *recs, size_t n,
+                                 size_t max, unsigned sharers, int64_t lease_ms, spool_lease **out,
+                                 size_t *count, envoi_error *err);
 
 /* Give a lease back untried (shutdown): due again at once, no attempt
  * counted. ENVOI_ESTATE when owner does not hold it. */

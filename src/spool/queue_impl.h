@@ -155,4 +155,16 @@ int queue_commit_wait(spool_queue *q, queue_pending *p);
 int queue_commit_enqueue(spool_queue *q, queue_pending *p);
 void queue_pending_free(queue_pending *p);
 
+/* queue_lease.c: a lease request, and the lease itself inside a write
+ * transaction the caller holds (main_mu locked, queue_begin done). */
+typedef struct queue_lease_req {
+    const char *owner;
+    size_t max;
+    unsigned sharers;
+    int64_t lease_ms;
+} queue_lease_req;
+int queue_lease_check(const char *owner, int64_t lease_ms, envoi_error *err);
+int queue_lease_locked(spool_queue *q, const queue_lease_req *req, int64_t now, spool_lease **out,
+                       size_t *count, envoi_error *err);
+
 #endif

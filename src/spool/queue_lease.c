@@ -151,6 +151,41 @@ int spool_queue_lease(spool_queue *q, const char *owner, size_t max, int64_t lea
     return spool_queue_lease_share(q, owner, max, 1, lease_ms, out, count, err);
 }
 
+int queue_lease_check(const char *owner, int64_t lease_ms, envoi_error *err)
+{
+    if (!owner || !*owner || lease_ms <= 0)
+        return envoi_err_set(err, ENVOI_EINVAL, "a lease needs an owner and a duration");
+    return 0;
+}
+
+int queue_lease_locked(spool_queue *q, const queue_lease_req *req, int64_t now, spool_lease **out,
+                       size_t *count, envoi_error *err)
+{
+    size_t max = req->max > 10000 ? 10000 : req->max;
+    if (max == 0)
+        return 0;
+    spool_lease *leases = calloc(max, sizeof *leases);
+    if (!leases)
+        return oom(err);
+    size_t n = 0, due = 0;
+    int rc = 0;
+    if (req->sharers > 1) {
+        rc = count_due(&q->main, now, max * req->sharers, &due, err);
+        max = share_of(due, max, req->sharers);
+    }
+    if (rc == 0)
+        rc = select_due(&q->main, now, max, leases, &n, err);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = take(&q->main, &leases[i], req->owner, now + req->lease_ms, err);
+    if (rc < 0 || n == 0) {
+        free_leases(leases, n);
+        return rc;
+    }
+    *out = leases;
+    *count = n;
+    return 0;
+}
+
 int spool_queue_lease_share(spool_queue *q, const char *owner, size_t max, unsigned sharers,
                             int64_t lease_ms, spool_lease **out, size_t *count, envoi_error *err)
 {
@@ -160,37 +195,23 @@ int spool_queue_lease_share(spool_queue *q, const char *owner, size_t max, unsig
     envoi_err_clear(err);
     *out = NULL;
     *count = 0;
-    if (!owner || !*owner || lease_ms <= 0)
-        return envoi_err_set(err, ENVOI_EINVAL, "a lease needs an owner and a duration");
-    if (max == 0)
-        return 0;
-    if (max > 10000)
-        max = 10000;
-    spool_lease *leases = calloc(max, sizeof *leases);
-    if (!leases)
-        return oom(err);
-    size_t n = 0;
+    int rc = queue_lease_check(owner, lease_ms, err);
+    if (rc < 0 || max == 0)
+        return rc;
+    queue_lease_req req = {owner, max, sharers, lease_ms};
     pthread_mutex_lock(&q->main_mu);
     int64_t now = queue_now_ms(q);
-    int rc = queue_begin(&q->main, err);
-    size_t due = 0;
-    if (rc == 0 && sharers > 1) {
-        rc = count_due(&q->main, now, max * sharers, &due, err);
-        max = share_of(due, max, sharers);
-    }
+    rc = queue_begin(&q->main, err);
     if (rc == 0)
-        rc = select_due(&q->main, now, max, leases, &n, err);
-    for (size_t i = 0; rc == 0 && i < n; i++)
-        rc = take(&q->main, &leases[i], owner, now + lease_ms, err);
+        rc = queue_lease_locked(q, &req, now, out, count, err);
     rc = queue_end(&q->main, rc, err);
     pthread_mutex_unlock(&q->main_mu);
-    if (rc < 0 || n == 0) {
-        free_leases(leases, n);
-        return rc;
+    if (rc < 0 && *out) {
+        free_leases(*out, *count);
+        *out = NULL;
+        *count = 0;
     }
-    *out = leases;
-    *count = n;
-    return 0;
+    return rc;
 }
 
 int spool_queue_release(spool_queue *q, const char *id, const char *owner, envoi_error *err)

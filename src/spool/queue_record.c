@@ -270,26 +270,51 @@ static int record_one(spool_queue *q, const char *owner, spool_record *r, int64_
 int spool_queue_record_many(spool_queue *q, const char *owner, spool_record *recs, size_t n,
                             envoi_error *err)
 {
+    return spool_queue_record_and_lease(q, owner, recs, n, 0, 1, 1, NULL, NULL, err);
+}
+
+int spool_queue_record_and_lease(spool_queue *q, const char *owner, spool_record *recs, size_t n,
+                                 size_t max, unsigned sharers, int64_t lease_ms, spool_lease **out,
+                                 size_t *count, envoi_error *err)
+{
     envoi_error local;
     if (!err)
         err = &local;
     envoi_err_clear(err);
+    if (out)
+        *out = NULL;
+    if (count)
+        *count = 0;
     if (!owner || (n && !recs))
         return envoi_err_set(err, ENVOI_EINVAL, "record: missing owner or records");
-    if (n == 0)
+    bool lease = out && count && max > 0;
+    if (lease && queue_lease_check(owner, lease_ms, err) < 0)
+        return err->code;
+    if (n == 0 && !lease)
         return 0;
+    queue_lease_req req = {owner, max, sharers, lease_ms};
     pthread_mutex_lock(&q->main_mu);
     int64_t now = queue_now_ms(q);
     int rc = queue_begin(&q->main, err);
     for (size_t i = 0; rc == 0 && i < n; i++)
         rc = record_one(q, owner, &recs[i], now, err);
+    if (rc == 0 && lease)
+        rc = queue_lease_locked(q, &req, now, out, count, err);
     rc = queue_end(&q->main, rc, err);
     pthread_mutex_unlock(&q->main_mu);
-    if (rc < 0)
+    if (rc < 0) {
         for (size_t i = 0; i < n; i++) {
             recs[i].rc = rc;
             recs[i].err = *err;
             recs[i].final = SPOOL_PENDING;
         }
+        if (lease && *out) {
+            for (size_t i = 0; i < *count; i++)
+                spool_lease_free(&(*out)[i]);
+            free(*out);
+            *out = NULL;
+            *count = 0;
+        }
+    }
     return rc;
 }

@@ -15,7 +15,7 @@ export XDG_CONFIG_HOME=$T/xdg
 MESSAGES=${CRASH_MESSAGES:-10000} # acknowledgements wanted
 MIN_KILLS=${CRASH_KILLS:-20}
 WORKERS=4
-LEASE_BATCH=64 # the delivery workers' default (src/spool/deliver.c): a batch is sent, then recorded at once
+LEASE_BATCH=128 # the delivery workers' default (src/spool/deliver.c): a batch is sent, then recorded at once
 SUBMITTERS=8
 
 # Start envoid (stderr appended to LOG) and wait until it answers; ENVOID_PID is set.

@@ -256,9 +256,60 @@ static void test_lease_share_leaves_some_for_the_others(void **state)
     assert_int_equal(n, 0);
 }
 
+/* The outcomes of one batch and the lease of the next in one transaction:
+ * written once to the log (fewer frames than the two apart), the first
+ * batch done, the second leased to the same owner; a failed record leaves
+ * the next batch unleased. */
+static void test_record_and_lease_share_one_transaction(void **state)
+{
+    qfix *f = *state;
+    char id[SPOOL_ID_SIZE];
+    for (int i = 0; i < 3 * BATCH; i++)
+        qsubmit_one(f->q, id);
+    envoi_error err;
+    spool_lease *first = lease_n(f->q, "w", BATCH, BATCH);
+    spool_record recs[BATCH];
+    for (size_t i = 0; i < BATCH; i++)
+        recs[i] = (spool_record){.id = first[i].id, .relay = "r", .results = sent_r, .n = 1};
+    spool_lease *next = NULL;
+    size_t count = 0;
+    wal_frames(f->spool);
+    assert_int_equal(spool_queue_record_and_lease(f->q, "w", recs, BATCH, BATCH, 1, MINUTE_MS,
+                                                  &next, &count, &err),
+                     0);
+    long long together = wal_frames(f->spool);
+    assert_int_equal(count, BATCH);
+    for (size_t i = 0; i < BATCH; i++) {
+        assert_int_equal(recs[i].rc, 0);
+        assert_int_equal(recs[i].final, SPOOL_SENT);
+        for (size_t k = 0; k < BATCH; k++)
+            assert_string_not_equal(next[i].id, first[k].id);
+    }
+    assert_int_equal(qsql_int(f->spool, "SELECT count(*) FROM messages WHERE status = 1"), BATCH);
+    assert_int_equal(qsql_int(f->spool, "SELECT count(*) FROM messages WHERE lease_owner = 'w'"),
+                     BATCH);
+
+    /* The same two steps apart write more. */
+    for (size_t i = 0; i < BATCH; i++)
+        recs[i] = (spool_record){.id = next[i].id, .relay = "r", .results = sent_r, .n = 1};
+    assert_int_equal(spool_queue_record_many(f->q, "w", recs, BATCH, &err), 0);
+    drop(lease_n(f->q, "w", BATCH, BATCH), BATCH);
+    assert_true(wal_frames(f->spool) > together);
+    drop(next, BATCH);
+
+    /* A lease request without an owner: refused before anything changes. */
+    assert_int_equal(
+        spool_queue_record_and_lease(f->q, "", recs, 0, BATCH, 1, MINUTE_MS, &next, &count, &err),
+        ENVOI_EINVAL);
+    assert_null(next);
+    drop(first, BATCH);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_record_and_lease_share_one_transaction, qfix_setup,
+                                        qfix_teardown),
         cmocka_unit_test_setup_teardown(test_batch_outcomes_are_committed_together, qfix_setup,
                                         qfix_teardown),
         cmocka_unit_test_setup_teardown(test_lost_lease_in_the_middle_fails_alone, qfix_setup,
