@@ -42,6 +42,7 @@ typedef struct submit_opts {
     double timeout_s;
     long server_pid;
     const char *library_dir; /* submit through the library into this spool */
+    bool rfc822;             /* the source as the body (message/rfc822), not in JSON */
 } submit_opts;
 
 typedef struct request {
@@ -169,18 +170,27 @@ static int build_request(const submit_opts *o)
         fprintf(stderr, "http_submit: %s: empty\n", o->file);
         return -1;
     }
-    int rc = put_str(&body, "{\"from\":");
-    rc |= put_json_string(&body, o->from, strlen(o->from));
-    rc |= put_str(&body, ",\"recipients\":[");
-    rc |= put_json_string(&body, o->to, strlen(o->to));
-    rc |= put_str(&body, "],\"raw\":");
-    rc |= put_json_string(&body, src.data, src.len);
-    rc |= put_str(&body, "}");
-    char head[512];
-    snprintf(head, sizeof head,
-             "POST /v1/messages HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n"
-             "Content-Length: %zu\r\n\r\n",
-             o->hostport, body.len);
+    int rc = 0;
+    char head[1024];
+    if (o->rfc822) { /* the addresses are plain: no escaping needed in the query */
+        rc |= put(&body, src.data, src.len);
+        snprintf(head, sizeof head,
+                 "POST /v1/messages?from=%s&to=%s HTTP/1.1\r\nHost: %s\r\n"
+                 "Content-Type: message/rfc822\r\nContent-Length: %zu\r\n\r\n",
+                 o->from, o->to, o->hostport, body.len);
+    } else {
+        rc |= put_str(&body, "{\"from\":");
+        rc |= put_json_string(&body, o->from, strlen(o->from));
+        rc |= put_str(&body, ",\"recipients\":[");
+        rc |= put_json_string(&body, o->to, strlen(o->to));
+        rc |= put_str(&body, "],\"raw\":");
+        rc |= put_json_string(&body, src.data, src.len);
+        rc |= put_str(&body, "}");
+        snprintf(head, sizeof head,
+                 "POST /v1/messages HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n"
+                 "Content-Length: %zu\r\n\r\n",
+                 o->hostport, body.len);
+    }
     rc |= put_str(&req, head);
     rc |= put(&req, body.data, body.len);
     raw.data = src.data;
@@ -388,13 +398,14 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: http_submit [-c CONNECTIONS] [-m MESSAGES] -f FILE [--from ADDR] [--to ADDR]\n"
             "                   [--wait-sent] [--timeout SECONDS] [--server-pid PID]\n"
-            "                   [--library DIR] HOST:PORT\n"
+            "                   [--library DIR | --rfc822] HOST:PORT\n"
             "  CONNECTIONS (default 1) keep-alive connections share MESSAGES (default 2000)\n"
             "  submissions of the message in FILE to envoid at HOST:PORT (IPv4). --wait-sent:\n"
             "  then wait until GET /v1/stats counts every one sent; the rate is then from the\n"
             "  first submission to the last delivery. --server-pid: add envoid's CPU time.\n"
             "  --library DIR: CONNECTIONS threads submit through the library into the\n"
-            "  spool directory DIR (the one envoid at HOST:PORT delivers from).\n");
+            "  spool directory DIR (the one envoid at HOST:PORT delivers from). --rfc822:\n"
+            "  the source as the body (Content-Type: message/rfc822, ?from=&to=), not JSON.\n");
 }
 
 static int parse_args(int argc, char **argv, submit_opts *o)
@@ -405,6 +416,7 @@ static int parse_args(int argc, char **argv, submit_opts *o)
                                              {"timeout", required_argument, NULL, 'o'},
                                              {"server-pid", required_argument, NULL, 'p'},
                                              {"library", required_argument, NULL, 'L'},
+                                             {"rfc822", no_argument, NULL, 'R'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     int c;
@@ -436,6 +448,9 @@ static int parse_args(int argc, char **argv, submit_opts *o)
             break;
         case 'L':
             o->library_dir = optarg;
+            break;
+        case 'R':
+            o->rfc822 = true;
             break;
         case 'h':
             usage(stdout);
