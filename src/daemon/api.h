@@ -68,9 +68,10 @@ void envoid_api_handle(const envoid_api *api, const envoid_request *req, envoid_
  * its commit without holding a thread of the HTTP server. */
 typedef struct envoid_later envoid_later;
 struct envoid_later {
-    /* Called (on the calling thread) just before the request is handed over:
-     * from then on the reply comes only through ready. */
-    void (*hold)(envoid_later *later);
+    /* Called (on the calling thread) before the request is handed over:
+     * true, and from then on the reply comes only through ready; false
+     * (the server is stopping), and the API answers at once instead. */
+    bool (*hold)(envoid_later *later);
     /* Called once, from any thread, when reply is final; the API touches
      * neither later nor the request afterwards. */
     void (*ready)(envoid_later *later);

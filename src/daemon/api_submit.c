@@ -191,21 +191,20 @@ static void on_committed(void *ctx, int rc, const char *id, const envoi_error *e
     finish_deferred(ctx, rc, id, err);
 }
 
-/* Hand sub (taken over) to the queue; the reply comes through later. */
+/* Hand sub (taken over) to the queue, the request held; the reply comes
+ * through later. */
 static void queue_later(const envoid_api *api, envoid_submission *sub, envoid_later *later)
 {
     deferred *d = calloc(1, sizeof *d);
     envoi_error err = {0};
     if (!d) {
         envoid_submission_free(sub);
-        later->hold(later);
         envoid_reply_error(&later->reply, 503, "out of memory");
         later->ready(later);
         return;
     }
     *d = (deferred){.api = api, .sub = *sub, .later = later};
     d->queued = queued_form(&d->sub);
-    later->hold(later);
     int rc = spool_queue_submit_async(api->queue, &d->queued, on_committed, d, &err);
     if (rc < 0)
         finish_deferred(d, rc, "", &err);
@@ -225,7 +224,7 @@ bool envoid_api_submit(const envoid_api *api, const envoid_request *req, envoid_
         envoid_reply_error(rep, 415, "Content-Type must be application/json or message/rfc822");
         return false;
     }
-    if (rc == 0 && later && !api->filter) {
+    if (rc == 0 && later && !api->filter && later->hold(later)) {
         queue_later(api, &sub, later);
         return true;
     }

@@ -37,6 +37,7 @@ struct envoid_http {
     pthread_cond_t idle;
     size_t in_flight;
     size_t waiting;  /* requests suspended until the queue answers */
+    bool stopping;   /* no more suspensions: MHD must not stop with one */
     bool event_mode; /* poll threads and suspended requests, not a thread each */
 };
 
@@ -134,15 +135,21 @@ static int64_t announced_length(struct MHD_Connection *c)
     return (int64_t)n;
 }
 
-/* The API takes the request over: suspended until ready. */
-static void hold_request(envoid_later *later)
+/* The API takes the request over: suspended until ready. Not once the
+ * stop has begun (the submission is then made on this thread). */
+static bool hold_request(envoid_later *later)
 {
     struct request *r = (struct request *)((char *)later - offsetof(struct request, later));
     pthread_mutex_lock(&r->h->lock);
-    r->h->waiting++;
-    r->stage = WAITING;
+    bool hold = !r->h->stopping;
+    if (hold) {
+        r->h->waiting++;
+        r->stage = WAITING;
+    }
     pthread_mutex_unlock(&r->h->lock);
-    MHD_suspend_connection(r->conn);
+    if (hold)
+        MHD_suspend_connection(r->conn);
+    return hold;
 }
 
 /* The reply is in r->later.reply: resume the connection so that it is sent.
@@ -351,6 +358,7 @@ static void wait_idle(envoid_http *h, int grace_ms)
         until.tv_nsec -= 1000000000L;
     }
     pthread_mutex_lock(&h->lock);
+    h->stopping = true;
     while (h->in_flight > 0) {
         if (pthread_cond_timedwait(&h->idle, &h->lock, &until) != 0)
             break;
