@@ -4,7 +4,6 @@
 #include "cli/check_address.h"
 
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,21 +59,6 @@ static const struct option long_options[] = {
     {NULL, 0, NULL, 0},
 };
 
-static int usage(FILE *errout, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int usage(FILE *errout, const char *fmt, ...)
-{
-    envoi_buf why = ENVOI_BUF_INIT;
-    va_list ap;
-    va_start(ap, fmt);
-    int rc = envoi_buf_vprintf(&why, fmt, ap);
-    va_end(ap);
-    cli_report(errout, COMMAND, "%s", rc == 0 ? why.data : "bad arguments");
-    cli_help_hint(errout, COMMAND);
-    envoi_buf_free(&why);
-    return EX_USAGE;
-}
-
 static int parse_level(const char *word, envoi_check_level *out)
 {
     static const envoi_check_level levels[] = {ENVOI_CHECK_SYNTAX, ENVOI_CHECK_DOMAIN,
@@ -92,7 +76,8 @@ static int apply_option(check_args *a, int opt, const char *value, FILE *errout)
     switch (opt) {
     case OPT_LEVEL:
         if (parse_level(value, &a->level) < 0)
-            return usage(errout, "--level %s: expected syntax, domain or server", value);
+            return cli_usage_error(errout, COMMAND, "--level %s: expected syntax, domain or server",
+                                   value);
         return 0;
     case OPT_JSON:
         a->json = true;
@@ -105,12 +90,14 @@ static int apply_option(check_args *a, int opt, const char *value, FILE *errout)
         return 0;
     case OPT_TIMEOUT:
         if (envoi_value_seconds(value, &a->timeout_ms) < 0)
-            return usage(errout, "--timeout %s: expected seconds, more than 0 and at most 86400",
-                         value);
+            return cli_usage_error(errout, COMMAND,
+                                   "--timeout %s: expected seconds, more than 0 and at most 86400",
+                                   value);
         return 0;
     case OPT_PORT:
         if (envoi_value_port(value, &a->port) < 0)
-            return usage(errout, "--port %s: expected a port number from 1 to 65535", value);
+            return cli_usage_error(errout, COMMAND,
+                                   "--port %s: expected a port number from 1 to 65535", value);
         return 0;
     case OPT_FROM:
         a->from = value;
@@ -119,7 +106,7 @@ static int apply_option(check_args *a, int opt, const char *value, FILE *errout)
         a->helo = value;
         return 0;
     default:
-        return usage(errout, "%s", "bad option");
+        return cli_usage_error(errout, COMMAND, "%s", "bad option");
     }
 }
 
@@ -127,11 +114,13 @@ static int report_bad_option(int ret, char **argv, FILE *errout)
 {
     const char *token = argv[optind - 1];
     if (ret == ':')
-        return usage(errout, "option '%s' needs a value", token);
+        return cli_usage_error(errout, COMMAND, "option '%s' needs a value", token);
     size_t len = strcspn(token, "=");
     if (optopt >= OPT_LEVEL)
-        return usage(errout, "option '%.*s' takes no value", (int)(len < 60 ? len : 60), token);
-    return usage(errout, "unknown option '%.*s'", (int)(len < 60 ? len : 60), token);
+        return cli_usage_error(errout, COMMAND, "option '%.*s' takes no value",
+                               (int)(len < 60 ? len : 60), token);
+    return cli_usage_error(errout, COMMAND, "unknown option '%.*s'", (int)(len < 60 ? len : 60),
+                           token);
 }
 
 static int parse_args(check_args *a, int argc, char **argv, FILE *errout)
@@ -149,9 +138,9 @@ static int parse_args(check_args *a, int argc, char **argv, FILE *errout)
             return rc;
     }
     if (!a->help && optind >= argc)
-        return usage(errout, "%s",
-                     "no address given (give addresses, or '-' to read them, "
-                     "one a line, from standard input)");
+        return cli_usage_error(errout, COMMAND, "%s",
+                               "no address given (give addresses, or '-' to read them, "
+                               "one a line, from standard input)");
     return 0;
 }
 
@@ -166,17 +155,18 @@ static int make_checker(const check_args *a, envoi_checker **out, FILE *errout)
     int status = 0;
     envoi_checker_set_level(c, a->level);
     if (a->nameserver && envoi_checker_set_nameserver(c, a->nameserver) < 0)
-        status =
-            usage(errout, "--nameserver %s: expected IP, IP:PORT or [IPv6]:PORT", a->nameserver);
+        status = cli_usage_error(
+            errout, COMMAND, "--nameserver %s: expected IP, IP:PORT or [IPv6]:PORT", a->nameserver);
     else if (a->timeout_ms && (envoi_checker_set_dns_timeout(c, a->timeout_ms) < 0 ||
                                envoi_checker_set_smtp_timeout(c, a->timeout_ms) < 0))
-        status = usage(errout, "%s", "--timeout: not accepted");
+        status = cli_usage_error(errout, COMMAND, "%s", "--timeout: not accepted");
     else if (a->port && envoi_checker_set_smtp_port(c, a->port) < 0)
-        status = usage(errout, "--port %u: not accepted", a->port);
+        status = cli_usage_error(errout, COMMAND, "--port %u: not accepted", a->port);
     else if (a->from && envoi_checker_set_mail_from(c, a->from) < 0)
-        status = usage(errout, "--from %s: not a valid email address", a->from);
+        status = cli_usage_error(errout, COMMAND, "--from %s: not a valid email address", a->from);
     else if (a->helo && envoi_checker_set_helo_name(c, a->helo) < 0)
-        status = usage(errout, "--helo %s: expected a host name (printable, no space)", a->helo);
+        status = cli_usage_error(errout, COMMAND,
+                                 "--helo %s: expected a host name (printable, no space)", a->helo);
     if (status != 0) {
         envoi_checker_free(c);
         return status;

@@ -4,7 +4,6 @@
 #include "cli/queue.h"
 
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,21 +85,6 @@ static const struct option long_options[] = {
     {NULL, 0, NULL, 0},
 };
 
-static int usage(FILE *errout, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int usage(FILE *errout, const char *fmt, ...)
-{
-    envoi_buf why = ENVOI_BUF_INIT;
-    va_list ap;
-    va_start(ap, fmt);
-    int rc = envoi_buf_vprintf(&why, fmt, ap);
-    va_end(ap);
-    cli_report(errout, "queue", "%s", rc == 0 ? why.data : "bad arguments");
-    cli_help_hint(errout, "queue");
-    envoi_buf_free(&why);
-    return EX_USAGE;
-}
-
 static bool parse_number(const char *text, long long max, long long *out)
 {
     if (!text || *text < '0' || *text > '9' || strlen(text) > 12)
@@ -131,7 +115,8 @@ static int apply_option(queue_args *a, int opt, const char *value, FILE *errout)
         return 0;
     case OPT_STATUS:
         if (!is_status_word(value))
-            return usage(errout, "--status %s: expected pending, sent, error or cancelled", value);
+            return cli_usage_error(
+                errout, "queue", "--status %s: expected pending, sent, error or cancelled", value);
         a->status = value;
         return 0;
     case OPT_SEARCH:
@@ -139,11 +124,13 @@ static int apply_option(queue_args *a, int opt, const char *value, FILE *errout)
         return 0;
     case OPT_LIMIT:
         if (!parse_number(value, LIST_LIMIT_MAX, &a->limit))
-            return usage(errout, "--limit %s: expected a number from 0 to 1000", value);
+            return cli_usage_error(errout, "queue", "--limit %s: expected a number from 0 to 1000",
+                                   value);
         return 0;
     case OPT_OFFSET:
         if (!parse_number(value, (long long)1 << 40, &a->offset))
-            return usage(errout, "--offset %s: expected a number of messages to skip", value);
+            return cli_usage_error(errout, "queue",
+                                   "--offset %s: expected a number of messages to skip", value);
         return 0;
     case OPT_SPOOLER:
     case OPT_LISTEN:
@@ -157,12 +144,13 @@ static int apply_option(queue_args *a, int opt, const char *value, FILE *errout)
         return 0;
     case OPT_TIMEOUT:
         if (!parse_number(value, 86400, &n) || n == 0)
-            return usage(errout, "--timeout %s: expected a number of seconds from 1 to 86400",
-                         value);
+            return cli_usage_error(errout, "queue",
+                                   "--timeout %s: expected a number of seconds from 1 to 86400",
+                                   value);
         a->timeout_ms = (int)(n * 1000);
         return 0;
     default:
-        return usage(errout, "%s", "bad option");
+        return cli_usage_error(errout, "queue", "%s", "bad option");
     }
 }
 
@@ -170,13 +158,13 @@ static int report_bad_option(int ret, char **argv, FILE *errout)
 {
     const char *token = argv[optind - 1];
     if (ret == ':')
-        return usage(errout, "option '%s' needs a value", token);
+        return cli_usage_error(errout, "queue", "option '%s' needs a value", token);
     size_t len = strcspn(token, "=");
     char name[64];
     snprintf(name, sizeof name, "%.*s", (int)(len < 60 ? len : 60), token);
     if (optopt >= OPT_JSON)
-        return usage(errout, "option '%s' takes no value", name);
-    return usage(errout, "unknown option '%s'", name);
+        return cli_usage_error(errout, "queue", "option '%s' takes no value", name);
+    return cli_usage_error(errout, "queue", "unknown option '%s'", name);
 }
 
 static bool is_id(const char *s)
@@ -194,28 +182,30 @@ static bool is_id(const char *s)
 static int read_words(queue_args *a, int count, char **words, FILE *errout)
 {
     if (count == 0)
-        return usage(errout, "%s",
-                     "no subcommand: list, show, status, retry, cancel, pause, resume or stats");
+        return cli_usage_error(
+            errout, "queue", "%s",
+            "no subcommand: list, show, status, retry, cancel, pause, resume or stats");
     size_t i = 0;
     while (i < sizeof actions / sizeof actions[0] && strcmp(actions[i].name, words[0]) != 0)
         i++;
     if (i == sizeof actions / sizeof actions[0])
-        return usage(errout, "unknown subcommand '%s'", words[0]);
+        return cli_usage_error(errout, "queue", "unknown subcommand '%s'", words[0]);
     a->action = actions[i].action;
     int want = actions[i].needs_id ? 2 : 1;
     if (count < want)
-        return usage(errout, "queue %s needs a message id", words[0]);
+        return cli_usage_error(errout, "queue", "queue %s needs a message id", words[0]);
     if (count > want)
-        return usage(errout, "unexpected argument '%s'", words[want]);
+        return cli_usage_error(errout, "queue", "unexpected argument '%s'", words[want]);
     if (want == 2 && !is_id(words[1]))
-        return usage(errout, "'%s' is not a message id (up to 31 letters a-z and digits)",
-                     words[1]);
+        return cli_usage_error(errout, "queue",
+                               "'%s' is not a message id (up to 31 letters a-z and digits)",
+                               words[1]);
     a->id = want == 2 ? words[1] : NULL;
     if (a->action != Q_LIST && (a->status || a->search || a->limit >= 0 || a->offset >= 0))
-        return usage(errout,
-                     "--status, --search, --limit and --offset go with 'queue list', "
-                     "not '%s'",
-                     words[0]);
+        return cli_usage_error(errout, "queue",
+                               "--status, --search, --limit and --offset go with 'queue list', "
+                               "not '%s'",
+                               words[0]);
     return 0;
 }
 
@@ -375,7 +365,7 @@ static int run(const queue_args *a, FILE *out, FILE *errout)
     int status;
     int rc = setup(a, &sp, &err);
     if (rc == ENVOI_EINVAL) {
-        status = usage(errout, "%s", err.text);
+        status = cli_usage_error(errout, "queue", "%s", err.text);
         goto done;
     }
     if (rc == 0 && make_target(a, &target, &method) < 0)

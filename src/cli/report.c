@@ -5,6 +5,9 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sysexits.h>
+
+#include "cli/help.h"
 
 /* The phrase for failures that involve the server; NULL for local ones. */
 static const char *server_phrase(int code)
@@ -103,4 +106,16 @@ void cli_report(FILE *out, const char *command, const char *fmt, ...)
     vfprintf(out, fmt, ap);
     va_end(ap);
     fputc('\n', out);
+}
+
+int cli_usage_error(FILE *out, const char *command, const char *fmt, ...)
+{
+    fprintf(out, "envoi: %s: ", command);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(out, fmt, ap);
+    va_end(ap);
+    fputc('\n', out);
+    cli_help_hint(out, command);
+    return EX_USAGE;
 }

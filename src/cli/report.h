@@ -14,5 +14,9 @@ int cli_describe_error(envoi_buf *out, const envoi_error *err, const char *serve
 /* "envoi: COMMAND: " + formatted text + newline, on out. */
 void cli_report(FILE *out, const char *command, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* A usage error: cli_report, then the hint to COMMAND --help; returns
+ * EX_USAGE (64). */
+int cli_usage_error(FILE *out, const char *command, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif
