@@ -87,8 +87,8 @@ int smtp_txn_begin(envoi_smtp *s, smtp_body *body, const char *from, const char 
 
 static int build_mail(envoi_smtp *s, envoi_buf *cmd)
 {
-    int ext = s->caps.ext,
-        rc = envoi_buf_printf(cmd, "MAIL FROM:<%s>", s->t.from_wire.data ? s->t.from_wire.data : "");
+    int ext = s->caps.ext, rc = envoi_buf_printf(cmd, "MAIL FROM:<%s>",
+                                                 s->t.from_wire.data ? s->t.from_wire.data : "");
     if (rc == 0 && (ext & ENVOI_SMTP_EXT_SIZE) && s->t.body->size)
         rc = envoi_buf_printf(cmd, " SIZE=%zu", s->t.body->size);
     if (rc == 0 && (ext & ENVOI_SMTP_EXT_8BITMIME) && s->t.body->eightbit)
@@ -255,11 +255,11 @@ void smtp_rcpts_judge(envoi_smtp *s)
     }
     if (text.len && text.data[text.len - 1] == ';')
         text.data[--text.len] = '\0';
-    int code = !s->t.accepted                      ? ENVOI_ENORCPT
+    int code = !s->t.accepted                    ? ENVOI_ENORCPT
                : worst && worst->code / 100 == 4 ? ENVOI_ETEMPFAIL
                                                  : ENVOI_EPERMFAIL;
     s->t.txn_rc = envoi_err_reply(&s->err, code, worst ? worst->code : 0,
-                                worst ? worst->enhanced : "", text.data ? text.data : "");
+                                  worst ? worst->enhanced : "", text.data ? text.data : "");
     s->t.txn_err = s->err;
     envoi_buf_free(&text);
 }
