@@ -16,6 +16,8 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include "peer_util.h"
+
 static char dir[64];     /* the Dovecot of this test */
 static char peers[1024]; /* tests/peers */
 
@@ -31,34 +33,8 @@ static unsigned free_port(void)
     return ntohs(sa.sin_port);
 }
 
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-    char cmd[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    return system(cmd);
-}
-
 /* Find tests/peers: ENVOI_PEERS, else beside tests/unit/ where this file
  * is. False when neither works. */
-static bool find_peers(void)
-{
-    const char *env = getenv("ENVOI_PEERS");
-    if (env) {
-        snprintf(peers, sizeof peers, "%s", env);
-        return true;
-    }
-    snprintf(peers, sizeof peers, "%s", __FILE__);
-    char *cut = strstr(peers, "/unit/");
-    if (!cut)
-        return false;
-    snprintf(cut, sizeof peers - (size_t)(cut - peers), "/peers");
-    return true;
-}
-
 static char *crlf(const char *lf, size_t len)
 {
     char *out = malloc(2 * len + 1), *p = out;
@@ -79,7 +55,8 @@ static char *deliver(const char *user, const char *text)
     FILE *f = fopen(path, "w");
     fwrite(text, 1, strlen(text), f);
     fclose(f);
-    if (run("/usr/lib/dovecot/dovecot-lda -c %s/dovecot.conf -d %s < %s", dir, user, path) != 0) {
+    if (peer_run("/usr/lib/dovecot/dovecot-lda -c %s/dovecot.conf -d %s < %s", dir, user, path) !=
+        0) {
         fprintf(stderr, "dovecot-lda could not deliver to %s\n", user);
         return NULL;
     }
@@ -112,9 +89,9 @@ static int start_dovecot(const char *ports)
     snprintf(dir, sizeof dir, "/tmp/envoi-dovecot-XXXXXX");
     if (!mkdtemp(dir) || chmod(dir, 0755) < 0) /* the mail user must reach its mail */
         return -1;
-    if (run("%s/dovecot.sh start %s %u %u %u %s >%s/start.log 2>&1", peers, dir, free_port(),
-            free_port(), free_port(), ports, dir) != 0) {
-        run("cat %s/start.log >&2", dir);
+    if (peer_run("%s/dovecot.sh start %s %u %u %u %s >%s/start.log 2>&1", peers, dir, free_port(),
+                 free_port(), free_port(), ports, dir) != 0) {
+        peer_run("cat %s/start.log >&2", dir);
         return -1;
     }
     return 0;
@@ -138,8 +115,8 @@ static int deliver_many(const char *user, char **kept, int n, char *(*make)(cons
 static void stop_dovecot(char **kept, int n, char **more, int nmore)
 {
     if (dir[0]) {
-        run("%s/dovecot.sh stop %s", peers, dir);
-        run("rm -rf %s", dir);
+        peer_run("%s/dovecot.sh stop %s", peers, dir);
+        peer_run("rm -rf %s", dir);
     }
     for (int i = 0; i < n; i++)
         free(kept[i]);
@@ -155,7 +132,8 @@ static int setup_dovecot(const char *daemon, const char *ports, char **alice, in
                          char *(*make_alice)(const char *, int), char **bob, int nbob,
                          char *(*make_bob)(const char *, int))
 {
-    if (access("/usr/sbin/dovecot", X_OK) != 0 || access(daemon, X_OK) != 0 || !find_peers())
+    if (access("/usr/sbin/dovecot", X_OK) != 0 || access(daemon, X_OK) != 0 ||
+        !peer_find_dir(peers, sizeof peers))
         return 0;
     if (start_dovecot(ports) < 0)
         return -1;

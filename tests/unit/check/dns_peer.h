@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 #include "check/dns.h"
+#include "../peer_util.h"
 
 static char dns_dir[64];     /* the nameserver's folder */
 static char dns_peers[1024]; /* tests/peers */
@@ -42,47 +43,20 @@ static unsigned dns_free_port(void)
     return 0;
 }
 
-static int dns_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int dns_run(const char *fmt, ...)
-{
-    char cmd[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    return system(cmd);
-}
-
-/* tests/peers: ENVOI_PEERS, else beside tests/unit/ where this file is. */
-static bool dns_find_peers(void)
-{
-    const char *env = getenv("ENVOI_PEERS");
-    if (env) {
-        snprintf(dns_peers, sizeof dns_peers, "%s", env);
-        return true;
-    }
-    snprintf(dns_peers, sizeof dns_peers, "%s", __FILE__);
-    char *cut = strstr(dns_peers, "/unit/");
-    if (!cut)
-        return false;
-    snprintf(cut, sizeof dns_peers - (size_t)(cut - dns_peers), "/peers");
-    return true;
-}
-
 /* Group setup: the nameserver when dnsmasq is installed (else the tests
  * skip). 0, or -1 with its log on standard error. */
 static int dns_setup(void **state)
 {
     (void)state;
-    if (access("/usr/sbin/dnsmasq", X_OK) != 0 || !dns_find_peers())
+    if (access("/usr/sbin/dnsmasq", X_OK) != 0 || !peer_find_dir(dns_peers, sizeof dns_peers))
         return 0;
     snprintf(dns_dir, sizeof dns_dir, "/tmp/envoi-dns-XXXXXX");
     if (!mkdtemp(dns_dir))
         return -1;
     unsigned port = dns_free_port();
-    if (port == 0 || dns_run("%s/dns.sh start %s %u >%s/start.log 2>&1", dns_peers, dns_dir, port,
-                             dns_dir) != 0) {
-        dns_run("cat %s/start.log >&2", dns_dir);
+    if (port == 0 || peer_run("%s/dns.sh start %s %u >%s/start.log 2>&1", dns_peers, dns_dir, port,
+                              dns_dir) != 0) {
+        peer_run("cat %s/start.log >&2", dns_dir);
         return -1;
     }
     dns_port = port;
@@ -93,8 +67,8 @@ static int dns_teardown(void **state)
 {
     (void)state;
     if (dns_dir[0]) {
-        dns_run("%s/dns.sh stop %s", dns_peers, dns_dir);
-        dns_run("rm -rf %s", dns_dir);
+        peer_run("%s/dns.sh stop %s", dns_peers, dns_dir);
+        peer_run("rm -rf %s", dns_dir);
     }
     return 0;
 }
