@@ -656,7 +656,8 @@ static void idle_reports_a_new_message(void **state)
     fputs("From: x@localhost\nSubject: while idling\n\nhi\n", f);
     fclose(f);
     /* Delivered while the session idles (the callback ends the wait). */
-    peer_run("(sleep 1; /usr/lib/dovecot/dovecot-lda -c %s/dovecot.conf -d carol < %s) &", dir, path);
+    peer_run("(sleep 1; /usr/lib/dovecot/dovecot-lda -c %s/dovecot.conf -d carol < %s) &", dir,
+             path);
     uint32_t exists = 0;
     uint32_t last = envoi_imap_selected(s)->uidnext - 1, *uids = NULL;
     size_t n = 1;
