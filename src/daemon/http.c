@@ -135,11 +135,17 @@ static int64_t announced_length(struct MHD_Connection *c)
     return (int64_t)n;
 }
 
+/* The request whose later this is. */
+static struct request *request_of(envoid_later *later)
+{
+    return (struct request *)((char *)later - offsetof(struct request, later));
+}
+
 /* The API takes the request over: suspended until ready. Not once the
  * stop has begun (the submission is then made on this thread). */
 static bool hold_request(envoid_later *later)
 {
-    struct request *r = (struct request *)((char *)later - offsetof(struct request, later));
+    struct request *r = request_of(later);
     pthread_mutex_lock(&r->h->lock);
     bool hold = !r->h->stopping;
     if (hold) {
@@ -156,7 +162,7 @@ static bool hold_request(envoid_later *later)
  * The request may be gone as soon as it is resumed. */
 static void request_ready(envoid_later *later)
 {
-    struct request *r = (struct request *)((char *)later - offsetof(struct request, later));
+    struct request *r = request_of(later);
     envoid_http *h = r->h;
     pthread_mutex_lock(&h->lock);
     r->stage = READY;

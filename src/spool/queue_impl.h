@@ -166,5 +166,7 @@ typedef struct queue_lease_req {
 int queue_lease_check(const char *owner, int64_t lease_ms, envoi_error *err);
 int queue_lease_locked(spool_queue *q, const queue_lease_req *req, int64_t now, spool_lease **out,
                        size_t *count, envoi_error *err);
+/* Free *count leases of *out and empty both. */
+void queue_leases_drop(spool_lease **out, size_t *count);
 
 #endif

@@ -119,6 +119,13 @@ static void free_leases(spool_lease *l, size_t n)
     free(l);
 }
 
+void queue_leases_drop(spool_lease **out, size_t *count)
+{
+    free_leases(*out, *count);
+    *out = NULL;
+    *count = 0;
+}
+
 /* How many messages are due now, counted up to limit (the count stops
  * there: its cost stays bounded however long the queue is). */
 static int count_due(queue_conn *c, int64_t now, size_t limit, size_t *due, envoi_error *err)
@@ -189,29 +196,7 @@ int queue_lease_locked(spool_queue *q, const queue_lease_req *req, int64_t now, 
 int spool_queue_lease_share(spool_queue *q, const char *owner, size_t max, unsigned sharers,
                             int64_t lease_ms, spool_lease **out, size_t *count, envoi_error *err)
 {
-    envoi_error local;
-    if (!err)
-        err = &local;
-    envoi_err_clear(err);
-    *out = NULL;
-    *count = 0;
-    int rc = queue_lease_check(owner, lease_ms, err);
-    if (rc < 0 || max == 0)
-        return rc;
-    queue_lease_req req = {owner, max, sharers, lease_ms};
-    pthread_mutex_lock(&q->main_mu);
-    int64_t now = queue_now_ms(q);
-    rc = queue_begin(&q->main, err);
-    if (rc == 0)
-        rc = queue_lease_locked(q, &req, now, out, count, err);
-    rc = queue_end(&q->main, rc, err);
-    pthread_mutex_unlock(&q->main_mu);
-    if (rc < 0 && *out) {
-        free_leases(*out, *count);
-        *out = NULL;
-        *count = 0;
-    }
-    return rc;
+    return spool_queue_record_and_lease(q, owner, NULL, 0, max, sharers, lease_ms, out, count, err);
 }
 
 int spool_queue_release(spool_queue *q, const char *id, const char *owner, envoi_error *err)

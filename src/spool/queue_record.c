@@ -285,11 +285,11 @@ int spool_queue_record_and_lease(spool_queue *q, const char *owner, spool_record
         *out = NULL;
     if (count)
         *count = 0;
+    if (out && count && queue_lease_check(owner, lease_ms, err) < 0)
+        return err->code;
     if (!owner || (n && !recs))
         return envoi_err_set(err, ENVOI_EINVAL, "record: missing owner or records");
     bool lease = out && count && max > 0;
-    if (lease && queue_lease_check(owner, lease_ms, err) < 0)
-        return err->code;
     if (n == 0 && !lease)
         return 0;
     queue_lease_req req = {owner, max, sharers, lease_ms};
@@ -308,13 +308,8 @@ int spool_queue_record_and_lease(spool_queue *q, const char *owner, spool_record
             recs[i].err = *err;
             recs[i].final = SPOOL_PENDING;
         }
-        if (lease && *out) {
-            for (size_t i = 0; i < *count; i++)
-                spool_lease_free(&(*out)[i]);
-            free(*out);
-            *out = NULL;
-            *count = 0;
-        }
+        if (lease)
+            queue_leases_drop(out, count);
     }
     return rc;
 }
