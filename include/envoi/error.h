@@ -41,6 +41,7 @@ enum envoi_code {
     ENVOI_ECONFIG = -24,      /* configuration file error */
     ENVOI_EIDNA = -25,        /* domain name could not be converted to IDNA */
     ENVOI_ENOTFOUND = -26,    /* no such message, id or entry */
+    ENVOI_EFORMAT = -27,      /* malformed data: a signature, a key, an S/MIME structure */
 };
 
 /* Details of the last failure of a session. Text is NUL-terminated. */

@@ -79,4 +79,31 @@ typedef struct check_addr_list {
  * fills *out; 0, or ENVOI_ENOMEM / ENVOI_EINVAL. */
 int check_dns_addrs(const check_resolver *r, const char *host, check_addr_list *out);
 
+/* ---- TXT records (DKIM keys) ---- */
+
+typedef enum check_txt_outcome {
+    CHECK_TXT_FOUND = 0, /* records[] holds the name's TXT records */
+    CHECK_TXT_NONE,      /* NXDOMAIN, or the name has no TXT record (NODATA) */
+    CHECK_TXT_FAILED,    /* timeout, SERVFAIL, REFUSED, nothing listening, a malformed reply */
+} check_txt_outcome;
+
+enum { CHECK_DNS_MAX_TXT = 8 }; /* TXT records kept, in the order received */
+
+typedef struct check_txt_list {
+    check_txt_outcome outcome;
+    bool nxdomain; /* NONE because the name does not exist (else: no TXT record) */
+    size_t count;
+    char *records[CHECK_DNS_MAX_TXT]; /* each record's character-strings joined, malloc'd,
+                                         NUL-terminated */
+    size_t lens[CHECK_DNS_MAX_TXT];
+    char why[256]; /* NONE and FAILED: one sentence, as check_mx_list.why */
+} check_txt_list;
+
+/* The TXT records of name (ASCII, a trailing dot allowed), each one's
+ * character-strings joined without separator (RFC 6376 section 3.6.2.2).
+ * Always fills *out; 0, or ENVOI_ENOMEM / ENVOI_EINVAL (NULL, empty or too
+ * long name) with outcome FAILED. check_txt_list_free() afterwards. */
+int check_dns_txt(const check_resolver *r, const char *name, check_txt_list *out);
+void check_txt_list_free(check_txt_list *list);
+
 #endif

@@ -27,6 +27,8 @@ const char *dns_type_name(int type)
         return "A";
     case ns_t_aaaa:
         return "AAAA";
+    case ns_t_txt:
+        return "TXT";
     default:
         return "other";
     }

@@ -79,6 +79,7 @@ static const struct key_rule rules[] = {
     RULE("user", V_TEXT, user),
     RULE("password-file", V_TEXT, password_file),
     RULE("password-command", V_TEXT, password_command),
+    RULE("password-env", V_TEXT, password_env),
     RULE("oauth-token-command", V_TEXT, oauth_token_command),
     RULE("auth", V_TEXT, auth),
     RULE("from", V_TEXT, from),
@@ -88,6 +89,11 @@ static const struct key_rule rules[] = {
     RULE("timeout", V_SECONDS, timeout_ms),
     RULE("connect-timeout", V_SECONDS, connect_timeout_ms),
     RULE("helo", V_TEXT, helo),
+    RULE("dkim-domain", V_TEXT, dkim_domain),
+    RULE("dkim-selector", V_TEXT, dkim_selector),
+    RULE("dkim-key", V_TEXT, dkim_key),
+    RULE("smime-cert", V_TEXT, smime_cert),
+    RULE("smime-key", V_TEXT, smime_key),
 };
 
 static const struct key_rule *find_rule(const char *key)
@@ -154,6 +160,24 @@ static const char *expected_form(enum value_kind kind)
     return "text";
 }
 
+/* At most one of the keys that give the password. */
+static int check_one_secret(const envoi_config *cfg, const envoi_config_section *section,
+                            envoi_error *err)
+{
+    static const char *const keys[] = {"password-file", "password-command", "password-env"};
+    const char *first = NULL;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        unsigned line = 0;
+        if (!envoi_config_get(section, keys[i], &line))
+            continue;
+        if (first)
+            return envoi_err_set(err, ENVOI_ECONFIG, "%s:%u: %s and %s are exclusive",
+                                 envoi_config_name(cfg), line, first, keys[i]);
+        first = keys[i];
+    }
+    return 0;
+}
+
 int envoi_account_read(const envoi_config *cfg, const envoi_config_section *section,
                        envoi_account *acc, envoi_error *err)
 {
@@ -175,12 +199,5 @@ int envoi_account_read(const envoi_config *cfg, const envoi_config_section *sect
             return envoi_err_set(err, ENVOI_ECONFIG, "%s:%u: %s: '%s' is not %s",
                                  envoi_config_name(cfg), line, key, value, expected_form(r->kind));
     }
-    if (acc->password_file && acc->password_command) {
-        unsigned line = 0;
-        envoi_config_get(section, "password-command", &line);
-        return envoi_err_set(err, ENVOI_ECONFIG,
-                             "%s:%u: password-file and password-command are exclusive",
-                             envoi_config_name(cfg), line);
-    }
-    return 0;
+    return check_one_secret(cfg, section, err);
 }

@@ -17,6 +17,7 @@ typedef struct envoi_account {
     const char *user;
     const char *password_file;
     const char *password_command;
+    const char *password_env; /* the name of the environment variable holding it */
     const char *oauth_token_command;
     const char *auth;
     const char *from;
@@ -26,6 +27,11 @@ typedef struct envoi_account {
     int timeout_ms;
     int connect_timeout_ms;
     const char *helo;
+    const char *dkim_domain; /* DKIM signing: d=, s= and the private key's PEM file */
+    const char *dkim_selector;
+    const char *dkim_key;
+    const char *smime_cert; /* S/MIME: our certificate (PEM) and its key (NULL: in the cert) */
+    const char *smime_key;
 } envoi_account;
 
 /* Which account applies: wanted when given (ENVOI_ECONFIG if absent), else

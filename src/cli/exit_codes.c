@@ -9,6 +9,7 @@ int cli_exit_for_code(int code)
     case ENVOI_EHEADER:
     case ENVOI_EADDRESS:
     case ENVOI_EIDNA:
+    case ENVOI_EFORMAT:
         return EX_DATAERR;
     case ENVOI_EFILE:
     case ENVOI_ENOTFOUND:

@@ -78,7 +78,7 @@ void cli_help_send(FILE *out)
           "                             (default: tls on port 465, starttls when a\n"
           "                             login is given, else none)\n"
           "  --user USER                log in as USER (AUTH)\n"
-          "  --password-file FILE       password: the first line of FILE\n"
+          "  --password-file FILE       password: the first line of FILE (mode 0600)\n"
           "  --password-command CMD     password: the first line CMD prints (sh -c)\n"
           "                             (else the ENVOI_PASSWORD environment variable)\n"
           "  --oauth-token-command CMD  OAuth 2.0 token printed by CMD (XOAUTH2,\n"
@@ -144,6 +144,7 @@ void cli_help_send(FILE *out)
           "                             token: [spool] token-file)\n"
           "  --json                     print the result as JSON, also on failure\n"
           "  -v, --verbose              protocol trace on standard error (secrets masked)\n"
+          "  --trace FILE               the same trace, time-stamped, into FILE (mode 0600)\n"
           "  --account NAME             use [account NAME] of the config file\n"
           "  --config FILE              config file (default: see envoi --help)\n"
           "  -h, --help                 show this help\n"
@@ -252,7 +253,7 @@ static const char imap_protocol[] =
     "                             is given, else none)\n";
 static const char server_login[] =
     "  --user USER                log in as USER\n"
-    "  --password-file FILE       password: the first line of FILE\n"
+    "  --password-file FILE       password: the first line of FILE (mode 0600)\n"
     "  --password-command CMD     password: the first line CMD prints (sh -c)\n"
     "                             (else the ENVOI_PASSWORD environment variable)\n"
     "  --oauth-token-command CMD  OAuth 2.0 token printed by CMD, with --user\n";
@@ -276,10 +277,12 @@ static const char server_tail[] =
     "  --config FILE              the config file\n";
 static const char mail_trace[] =
     "  -v, --verbose              trace the POP3 or IMAP dialogue on standard error\n"
-    "                             (passwords masked)\n";
+    "                             (passwords masked)\n"
+    "  --trace FILE               the same trace, time-stamped, into FILE (mode 0600)\n";
 static const char imap_trace[] =
     "  -v, --verbose              trace the IMAP dialogue on standard error\n"
-    "                             (passwords masked)\n";
+    "                             (passwords masked)\n"
+    "  --trace FILE               the same trace, time-stamped, into FILE (mode 0600)\n";
 
 static void print_server_options(FILE *out, bool imap_only)
 {

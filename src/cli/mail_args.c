@@ -42,6 +42,7 @@ static const char *const server_options[] = {
     "timeout",
     "connect-timeout",
     "allow-plaintext-auth",
+    "trace",
     "account",
     "config",
 };

@@ -134,12 +134,6 @@ static int check_setting(cli_mail_session *m, int rc, const char *option, const 
     return rc;
 }
 
-static void trace_line(void *ctx, bool sent, const char *line)
-{
-    size_t len = strcspn(line, "\r\n");
-    fprintf(ctx, "%s %.*s\n", sent ? ">" : "<", (int)len, line);
-}
-
 static int configure(cli_mail_session *m, const cli_mail_args *a)
 {
     const cli_send_plan *p = &m->plan;
@@ -164,8 +158,11 @@ static int configure(cli_mail_session *m, const cli_mail_args *a)
     if (rc == 0 && a->server.allow_plaintext_auth)
         rc = check_setting(m, envoi_pop3_set_allow_plaintext_auth(s, true),
                            "--allow-plaintext-auth", NULL);
-    if (rc == 0 && a->verbose)
-        rc = check_setting(m, envoi_pop3_set_trace(s, trace_line, m->errout), "--verbose", NULL);
+    if (rc == 0)
+        rc = cli_trace_open(&m->trace, a->server.trace, a->verbose, m->errout, &m->err);
+    if (rc == 0 && m->trace.out)
+        rc = check_setting(m, envoi_pop3_set_trace(s, cli_trace_line, &m->trace), "--verbose",
+                           NULL);
     return rc;
 }
 
@@ -193,8 +190,11 @@ static int configure_imap(cli_mail_session *m, const cli_mail_args *a)
     if (rc == 0 && a->server.allow_plaintext_auth)
         rc = check_setting(m, envoi_imap_set_allow_plaintext_auth(s, true),
                            "--allow-plaintext-auth", NULL);
-    if (rc == 0 && a->verbose)
-        rc = check_setting(m, envoi_imap_set_trace(s, trace_line, m->errout), "--verbose", NULL);
+    if (rc == 0)
+        rc = cli_trace_open(&m->trace, a->server.trace, a->verbose, m->errout, &m->err);
+    if (rc == 0 && m->trace.out)
+        rc = check_setting(m, envoi_imap_set_trace(s, cli_trace_line, &m->trace), "--verbose",
+                           NULL);
     return rc;
 }
 
@@ -260,6 +260,7 @@ const char *cli_mail_session_account(const cli_mail_session *m)
 void cli_mail_session_close(cli_mail_session *m)
 {
     free_sessions(m);
+    cli_trace_close(&m->trace);
     cli_send_plan_free(&m->plan);
     envoi_config_free(m->cfg);
     m->cfg = NULL;

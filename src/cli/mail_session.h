@@ -10,6 +10,7 @@
 #include "cli/config.h"
 #include "cli/mail_args.h"
 #include "cli/send_plan.h"
+#include "cli/trace.h"
 #include "envoi/imap.h"
 #include "envoi/pop3.h"
 
@@ -22,6 +23,7 @@ typedef struct cli_mail_session {
     envoi_pop3 *pop3; /* --protocol pop3 */
     envoi_imap *imap; /* --protocol imap */
     bool imap_wanted;
+    cli_trace trace; /* -v or --trace FILE */
     envoi_error err;
     FILE *errout;
 } cli_mail_session;

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -101,9 +102,18 @@ int cli_secret_from_command(const char *command, envoi_buf *out, envoi_error *er
     return ensure_string(out, err);
 }
 
+static int append_secret(envoi_buf *out, const char *value, envoi_error *err)
+{
+    if (envoi_buf_append_str(out, value) < 0)
+        return envoi_err_set(err, ENVOI_ENOMEM, "out of memory");
+    return 0;
+}
+
 int cli_secret_read(cli_secret_kind kind, const char *source, FILE *errout, const char *command,
                     envoi_buf *out, envoi_error *err)
 {
+    (void)errout;
+    (void)command;
     bool loose = false;
     int rc = 0;
     switch (kind) {
@@ -111,19 +121,30 @@ int cli_secret_read(cli_secret_kind kind, const char *source, FILE *errout, cons
         break;
     case CLI_SECRET_FILE:
         rc = cli_secret_from_file(source, out, &loose, err);
-        if (loose)
-            cli_report(errout, command,
-                       "warning: password file %s can be read by others (chmod 600 %s)", source,
-                       source);
+        if (rc == 0 && loose) {
+            envoi_buf_wipe_free(out);
+            rc = envoi_err_set(err, ENVOI_ECONFIG,
+                               "password file %s can be read by group or others: refused "
+                               "(chmod 600 %s)",
+                               source, source);
+        }
         break;
     case CLI_SECRET_COMMAND:
     case CLI_SECRET_OAUTH:
         rc = cli_secret_from_command(source, out, err);
         break;
     case CLI_SECRET_ENV:
-        if (envoi_buf_append_str(out, source) < 0)
-            rc = envoi_err_set(err, ENVOI_ENOMEM, "out of memory");
+        rc = append_secret(out, source, err);
         break;
+    case CLI_SECRET_ENV_NAMED: {
+        const char *value = getenv(source);
+        if (!value || !*value)
+            rc = envoi_err_set(err, ENVOI_ECONFIG,
+                               "password-env: the environment variable %s is not set", source);
+        else
+            rc = append_secret(out, value, err);
+        break;
+    }
     }
     return rc;
 }

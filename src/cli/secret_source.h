@@ -1,5 +1,5 @@
-/* Where passwords and tokens come from: the first line of a file, or of a
- * command's output. The caller wipes the buffer (envoi_buf_wipe_free). */
+/* Where passwords and tokens come from: the first line of a file readable
+ * only by its owner, of a command's output, or an environment variable. The caller wipes the buffer (envoi_buf_wipe_free). */
 #ifndef ENVOI_CLI_SECRET_SOURCE_H
 #define ENVOI_CLI_SECRET_SOURCE_H
 
@@ -20,8 +20,9 @@ int cli_secret_from_file(const char *path, envoi_buf *out, bool *others_can_read
  * ENVOI_ENOMEM. */
 int cli_secret_from_command(const char *command, envoi_buf *out, envoi_error *err);
 /* The secret of a plan's kind and source into out (nothing for
- * CLI_SECRET_NONE); a password file others can read gets a warning on errout
- * under the command's name. Returns 0 or the code of the failure in err. */
+ * CLI_SECRET_NONE). A password file its group or others can read is
+ * refused (ENVOI_ECONFIG), and so is a password-env variable that is not
+ * set. Returns 0 or the code of the failure in err. */
 int cli_secret_read(cli_secret_kind kind, const char *source, FILE *errout, const char *command,
                     envoi_buf *out, envoi_error *err);
 

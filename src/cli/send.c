@@ -17,6 +17,7 @@
 #include "cli/send_args.h"
 #include "cli/send_async.h"
 #include "cli/send_plan.h"
+#include "cli/trace.h"
 #include "envoi/smtp.h"
 #include "util/err.h"
 
@@ -30,6 +31,7 @@ typedef struct send_run {
     size_t nrcpts;
     envoi_message *msg;
     envoi_smtp *smtp;
+    cli_trace trace;
     envoi_error err;
     FILE *out;
     FILE *errout;
@@ -160,12 +162,6 @@ static int print_message(send_run *r)
     return rc < 0 ? fail_error(r) : EX_OK;
 }
 
-static void trace_line(void *ctx, bool sent, const char *line)
-{
-    size_t len = strcspn(line, "\r\n");
-    fprintf(ctx, "%s %.*s\n", sent ? ">" : "<", (int)len, line);
-}
-
 /* Read the password or token, hand it to the session, wipe it. */
 static int hand_secret(send_run *r)
 {
@@ -233,8 +229,11 @@ static int configure_delivery(send_run *r)
     if (rc == 0 && (a->dsn_notify || a->dsn_ret || a->envid))
         rc = check_setting(r, envoi_smtp_set_dsn(s, a->dsn_notify, a->dsn_ret, a->envid), "--dsn",
                            a->envid);
-    if (rc == 0 && a->verbose)
-        rc = check_setting(r, envoi_smtp_set_trace(s, trace_line, r->errout), "--verbose", NULL);
+    if (rc == 0)
+        rc = cli_trace_open(&r->trace, a->trace, a->verbose, r->errout, &r->err);
+    if (rc == 0 && r->trace.out)
+        rc = check_setting(r, envoi_smtp_set_trace(s, cli_trace_line, &r->trace), "--verbose",
+                           NULL);
     return rc;
 }
 
@@ -358,6 +357,7 @@ int cli_send_main(int argc, char **argv, FILE *out, FILE *errout)
     int status = run(&r, argc, argv);
     if (r.smtp)
         envoi_smtp_free(r.smtp);
+    cli_trace_close(&r.trace);
     if (r.msg)
         envoi_message_free(r.msg);
     free(r.rcpts);

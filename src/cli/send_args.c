@@ -27,6 +27,7 @@ enum opt_id {
     OPT_TIMEOUT,
     OPT_CONNECT_TIMEOUT,
     OPT_ALLOW_PLAINTEXT_AUTH,
+    OPT_TRACE,
     OPT_HELO,
     OPT_FROM,
     OPT_SENDER,
@@ -51,6 +52,14 @@ enum opt_id {
     OPT_REFERENCES,
     OPT_MESSAGE_ID,
     OPT_RAW,
+    OPT_DKIM_DOMAIN,
+    OPT_DKIM_SELECTOR,
+    OPT_DKIM_KEY,
+    OPT_SMIME_SIGN,
+    OPT_SMIME_CERT,
+    OPT_SMIME_KEY,
+    OPT_SMIME_ENCRYPT_TO,
+    OPT_SMIME_CIPHER,
     OPT_PARTIAL,
     OPT_DRY_RUN,
     OPT_JSON,
@@ -75,6 +84,7 @@ static const struct option long_options[] = {
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT},
     {"allow-plaintext-auth", no_argument, NULL, OPT_ALLOW_PLAINTEXT_AUTH},
+    {"trace", required_argument, NULL, OPT_TRACE},
     {"helo", required_argument, NULL, OPT_HELO},
     {"from", required_argument, NULL, OPT_FROM},
     {"sender", required_argument, NULL, OPT_SENDER},
@@ -99,6 +109,14 @@ static const struct option long_options[] = {
     {"references", required_argument, NULL, OPT_REFERENCES},
     {"message-id", required_argument, NULL, OPT_MESSAGE_ID},
     {"raw", required_argument, NULL, OPT_RAW},
+    {"dkim-domain", required_argument, NULL, OPT_DKIM_DOMAIN},
+    {"dkim-selector", required_argument, NULL, OPT_DKIM_SELECTOR},
+    {"dkim-key", required_argument, NULL, OPT_DKIM_KEY},
+    {"smime-sign", no_argument, NULL, OPT_SMIME_SIGN},
+    {"smime-cert", required_argument, NULL, OPT_SMIME_CERT},
+    {"smime-key", required_argument, NULL, OPT_SMIME_KEY},
+    {"smime-encrypt-to", required_argument, NULL, OPT_SMIME_ENCRYPT_TO},
+    {"smime-cipher", required_argument, NULL, OPT_SMIME_CIPHER},
     {"partial", no_argument, NULL, OPT_PARTIAL},
     {"dry-run", no_argument, NULL, OPT_DRY_RUN},
     {"json", no_argument, NULL, OPT_JSON},
@@ -444,6 +462,18 @@ static const char **text_slot(cli_send_args *a, int id)
         return &a->message_id;
     case OPT_RAW:
         return &a->raw;
+    case OPT_DKIM_DOMAIN:
+        return &a->dkim_domain;
+    case OPT_DKIM_SELECTOR:
+        return &a->dkim_selector;
+    case OPT_DKIM_KEY:
+        return &a->dkim_key;
+    case OPT_SMIME_CERT:
+        return &a->smime_cert;
+    case OPT_SMIME_KEY:
+        return &a->smime_key;
+    case OPT_SMIME_CIPHER:
+        return &a->smime_cipher;
     case OPT_ACCOUNT:
         return &a->account;
     case OPT_CONFIG:
@@ -499,6 +529,13 @@ static int apply_option(cli_send_args *a, int id, const char *value, envoi_buf *
         return strlist_add(&a->headers, value, strlen(value));
     case OPT_REFERENCES:
         return strlist_add(&a->references, value, strlen(value));
+    case OPT_SMIME_ENCRYPT_TO:
+        if (*value == '\0')
+            return usage(why, "option '--%s' needs a non-empty value", option_name(id));
+        return strlist_add(&a->smime_encrypt_to, value, strlen(value));
+    case OPT_SMIME_SIGN:
+        a->smime_sign = true;
+        return 0;
     case OPT_READ_RECEIPT:
         a->read_receipt = true;
         if (value)
@@ -506,6 +543,9 @@ static int apply_option(cli_send_args *a, int id, const char *value, envoi_buf *
         return 0;
     case OPT_ALLOW_PLAINTEXT_AUTH:
         a->allow_plaintext_auth = true;
+        return 0;
+    case OPT_TRACE:
+        a->trace = value;
         return 0;
     case OPT_PARTIAL:
         a->partial = true;
@@ -561,6 +601,10 @@ static int check_combinations(const cli_send_args *a, envoi_buf *why)
         return usage(why, "%s", "--text and --html cannot both read standard input");
     if (a->spooler && !a->async)
         return usage(why, "%s", "--spooler goes with --async");
+    if (a->smime_cipher && !a->smime_encrypt_to.count)
+        return usage(why, "%s", "--smime-cipher goes with --smime-encrypt-to");
+    if (a->smime_key && !a->smime_cert)
+        return usage(why, "%s", "--smime-key goes with --smime-cert");
     if (a->async) {
         /* envoid delivers through its own relay, without these */
         const char *clash = a->dry_run                    ? "--dry-run"
@@ -639,6 +683,7 @@ int cli_server_option_apply(cli_send_args *a, const char *name, const char *valu
         OPT_TIMEOUT,
         OPT_CONNECT_TIMEOUT,
         OPT_ALLOW_PLAINTEXT_AUTH,
+        OPT_TRACE,
         OPT_ACCOUNT,
         OPT_CONFIG,
     };
@@ -676,6 +721,7 @@ void cli_send_args_free(cli_send_args *a)
     strlist_free(&a->reply_to);
     strlist_free(&a->headers);
     strlist_free(&a->references);
+    strlist_free(&a->smime_encrypt_to);
     partlist_free(&a->attach);
     partlist_free(&a->inline_parts);
 }

@@ -70,6 +70,15 @@ typedef struct cli_send_args {
     cli_strlist references;
     const char *message_id;
     const char *raw;
+    /* signing and encryption (S/MIME first, then DKIM over the result) */
+    const char *dkim_domain;
+    const char *dkim_selector;
+    const char *dkim_key;
+    bool smime_sign;
+    const char *smime_cert;
+    const char *smime_key;
+    cli_strlist smime_encrypt_to; /* recipients' certificate files */
+    const char *smime_cipher;
     /* behaviour */
     bool partial;
     bool dry_run;
@@ -77,6 +86,7 @@ typedef struct cli_send_args {
     bool async;          /* hand the message to envoid */
     const char *spooler; /* --spooler: envoid's address for --async */
     bool verbose;
+    const char *trace; /* --trace FILE: the protocol trace, time-stamped, mode 0600 */
     bool help;
     const char *account;
     const char *config;

@@ -67,6 +67,9 @@ static void choose_secret(cli_send_plan *p, const cli_send_args *a, const envoi_
     } else if (acc->password_command) {
         p->secret_kind = CLI_SECRET_COMMAND;
         p->secret_source = acc->password_command;
+    } else if (acc->password_env) {
+        p->secret_kind = CLI_SECRET_ENV_NAMED;
+        p->secret_source = acc->password_env;
     } else if (acc->oauth_token_command) {
         p->secret_kind = CLI_SECRET_OAUTH;
         p->secret_source = acc->oauth_token_command;

@@ -17,6 +17,7 @@ typedef enum cli_secret_kind {
     CLI_SECRET_COMMAND, /* password command */
     CLI_SECRET_ENV,     /* ENVOI_PASSWORD */
     CLI_SECRET_OAUTH,   /* OAuth token command */
+    CLI_SECRET_ENV_NAMED, /* the variable the account's password-env names */
 } cli_secret_kind;
 
 typedef struct cli_send_plan {
@@ -26,7 +27,7 @@ typedef struct cli_send_plan {
     char *label; /* "host:port" or "[v6]:port", for messages */
     const char *user;
     cli_secret_kind secret_kind;
-    const char *secret_source; /* file, command, or the variable's value */
+    const char *secret_source; /* file, command, the variable's value (ENV) or name (ENV_NAMED) */
     const char *auth;
     const char *ca_file;
     const char *crl_file;

@@ -71,6 +71,7 @@ static const struct code_info codes[] = {
     {ENVOI_ECONFIG, "ENVOI_ECONFIG", "configuration error"},
     {ENVOI_EIDNA, "ENVOI_EIDNA", "domain name cannot be converted to IDNA"},
     {ENVOI_ENOTFOUND, "ENVOI_ENOTFOUND", "no such message or entry"},
+    {ENVOI_EFORMAT, "ENVOI_EFORMAT", "malformed data (signature, key or S/MIME structure)"},
 };
 
 static const struct code_info *find_code(int code)

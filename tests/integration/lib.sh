@@ -106,6 +106,11 @@ require() { # DESCRIPTION CMD...
     fi
 }
 
+# A file only its owner can read (envoi refuses password files others can read).
+secret_file() { # PATH TEXT
+    (umask 077 && printf '%s\n' "$2" >"$1")
+}
+
 # ---- assertions -------------------------------------------------------------------------
 
 assert_eq() { # DESCRIPTION EXPECTED GOT

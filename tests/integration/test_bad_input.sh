@@ -12,7 +12,7 @@ OK_PORT=$(free_port)
 require "aiosmtpd started" start_aiosmtpd "$OK" "$OK_PORT" --auth alice:secret --save "$OK/saved"
 
 printf 'body\n' >"$T/body.txt"
-printf 'secret\n' >"$T/pass"
+secret_file "$T/pass" 'secret'
 nl=$'\n'
 cr=$'\r'
 

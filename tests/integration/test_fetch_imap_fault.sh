@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 require_envoi
 
-printf 'secret\n' >"$T/pass"
+secret_file "$T/pass" 'secret'
 chmod 600 "$T/pass"
 
 fetch() { # PORT MAILDIR [OPTIONS...]

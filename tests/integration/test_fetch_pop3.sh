@@ -13,9 +13,9 @@ POP3S=$(free_port)
 require "Dovecot with POP3 started" start_dovecot "$DV" "$(free_port)" "$(free_port)" \
     "$(free_port)" "$POP3" "$POP3S"
 CA=$DV/certs/ca.pem
-printf 'alice-secret\n' >"$T/alice.pass"
-printf 'carol-secret\n' >"$T/carol.pass"
-printf 'not-the-password\n' >"$T/wrong.pass"
+secret_file "$T/alice.pass" 'alice-secret'
+secret_file "$T/carol.pass" 'carol-secret'
+secret_file "$T/wrong.pass" 'not-the-password'
 chmod 600 "$T"/*.pass
 export XDG_STATE_HOME=$T/state
 

@@ -13,7 +13,7 @@ BIG_MIB=${ENVOI_TEST_BIG_MIB:-2100}
 RSS_LIMIT_KIB=$((64 * 1024))
 asan_build() { "${PY[@]}" -c 'import sys; sys.exit(b"__asan_init" not in open(sys.argv[1], "rb").read())' "$ENVOI"; }
 
-printf 'secret\n' >"$T/pass"
+secret_file "$T/pass" 'secret'
 chmod 600 "$T/pass"
 
 # peak_rss CMD...: run CMD; RC is its exit status, RSS its peak resident size in KiB.

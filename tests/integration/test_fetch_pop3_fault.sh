@@ -10,7 +10,7 @@ fetch() { # PORT MAILDIR
         --user u --password-file "$T/pass" --timeout 10 --seen-file "$T/seen" \
         --maildir "$2" --delete
 }
-printf 'secret\n' >"$T/pass"
+secret_file "$T/pass" 'secret'
 chmod 600 "$T/pass"
 
 PORT=$(free_port)

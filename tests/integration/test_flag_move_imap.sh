@@ -17,7 +17,7 @@ IMAPS=$(free_port)
 require "Dovecot with IMAP started" start_dovecot "$DV" "$(free_port)" "$(free_port)" \
     "$(free_port)" "" "" "$IMAP" "$IMAPS"
 CA=$DV/certs/ca.pem
-printf 'alice-secret\n' >"$T/alice.pass"
+secret_file "$T/alice.pass" 'alice-secret'
 chmod 600 "$T"/*.pass
 CONF=$DV/dovecot.conf
 

@@ -12,8 +12,8 @@ IMAPS=$(free_port)
 require "Dovecot with IMAP started" start_dovecot "$DV" "$(free_port)" "$(free_port)" \
     "$(free_port)" "" "" "$IMAP" "$IMAPS"
 CA=$DV/certs/ca.pem
-printf 'alice-secret\n' >"$T/alice.pass"
-printf 'not-the-password\n' >"$T/wrong.pass"
+secret_file "$T/alice.pass" 'alice-secret'
+secret_file "$T/wrong.pass" 'not-the-password'
 chmod 600 "$T"/*.pass
 
 IM=(--server "127.0.0.1:$IMAP" --security starttls --ca-file "$CA" --user alice

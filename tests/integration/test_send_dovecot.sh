@@ -15,8 +15,8 @@ CA=$DV/certs/ca.pem
 ALICE_NEW=$DV/mail/alice/Maildir/new
 BOB_NEW=$DV/mail/bob/Maildir/new
 
-printf 'alice-secret\n' >"$T/alice.pass"
-printf 'not-the-password\n' >"$T/wrong.pass"
+secret_file "$T/alice.pass" 'alice-secret'
+secret_file "$T/wrong.pass" 'not-the-password'
 chmod 600 "$T"/*.pass
 
 # The message: UTF-8 text (with lines a careless client would mangle), HTML showing an

@@ -91,8 +91,8 @@ cat >"$T/body.html" <<'EOF'
 EOF
 head -c 20000 /dev/urandom >"$T/random.bin"
 head -c 3000 /dev/urandom >"$T/logo.png"
-printf 'alice-secret\n' >"$T/alice.pass"
-printf 'not-the-password\n' >"$T/wrong.pass"
+secret_file "$T/alice.pass" 'alice-secret'
+secret_file "$T/wrong.pass" 'not-the-password'
 chmod 600 "$T"/*.pass
 
 FULL=(--from 'Alice Sender <alice@localhost>' --to 'Alice <alice@localhost>' --cc bob@localhost
@@ -162,7 +162,7 @@ id=$(sed -n 's/^{"id":\([0-9]*\).*/\1/p' <<<"$OUT" | head -n 1)
 check_vg 0 store-show "store show --json" store show "${id:-1}" --store "$T/mail.db" --json
 assert_contains "store show: the subject" "$OUT" '"subject":'
 check_vg 0 parse-mbox "parse --json of the fetched mbox" parse --json "$T/mail.mbox"
-printf 'secret\n' >"$T/pop.pass"
+secret_file "$T/pop.pass" 'secret'
 chmod 600 "$T/pop.pass"
 DROP3=$(free_port)
 require "POP3 fault server (drop-retr) started" start_pop3_fault "$T/drop3" "$DROP3" drop-retr
