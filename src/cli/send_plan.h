@@ -13,10 +13,10 @@
 /* Where the secret comes from; at most one applies. */
 typedef enum cli_secret_kind {
     CLI_SECRET_NONE = 0,
-    CLI_SECRET_FILE,    /* password file */
-    CLI_SECRET_COMMAND, /* password command */
-    CLI_SECRET_ENV,     /* ENVOI_PASSWORD */
-    CLI_SECRET_OAUTH,   /* OAuth token command */
+    CLI_SECRET_FILE,      /* password file */
+    CLI_SECRET_COMMAND,   /* password command */
+    CLI_SECRET_ENV,       /* ENVOI_PASSWORD */
+    CLI_SECRET_OAUTH,     /* OAuth token command */
     CLI_SECRET_ENV_NAMED, /* the variable the account's password-env names */
 } cli_secret_kind;
 
