@@ -3,12 +3,15 @@
 #define ENVOI_H
 
 #include "envoi/check.h"
+#include "envoi/dkim.h"
 #include "envoi/error.h"
 #include "envoi/imap.h"
 #include "envoi/mailto.h"
 #include "envoi/message.h"
+#include "envoi/oauth.h"
 #include "envoi/parse.h"
 #include "envoi/pop3.h"
+#include "envoi/smime.h"
 #include "envoi/smtp.h"
 #include "envoi/spool.h"
 #include "envoi/store.h"

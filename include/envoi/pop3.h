@@ -38,6 +38,7 @@
 
 #include "error.h"
 #include "message.h"
+#include "oauth.h"
 #include "tls.h"
 
 #ifdef __cplusplus
@@ -97,6 +98,12 @@ int envoi_pop3_set_security(envoi_pop3 *s, envoi_security security);
 int envoi_pop3_set_login(envoi_pop3 *s, const char *user, const char *password);
 /* OAuth 2.0 bearer token for SASL XOAUTH2 / OAUTHBEARER, with the user. */
 int envoi_pop3_set_oauth_token(envoi_pop3 *s, const char *user, const char *token);
+/* OAuth 2.0 with a token provider (envoi/oauth.h): each login asks it for a
+ * token; when the server refuses one, it is invalidated and the login tried
+ * once more with a fresh token. The provider is borrowed: it must outlive
+ * the session. Replaces a password or token set before (and is replaced by
+ * them). */
+int envoi_pop3_set_oauth(envoi_pop3 *s, const char *user, envoi_oauth *o);
 /* Force a login method: "USER", "APOP", or a SASL mechanism ("PLAIN",
  * "LOGIN", "CRAM-MD5", "XOAUTH2", "OAUTHBEARER"). NULL (the default) picks
  * the strongest both sides have: OAUTHBEARER or XOAUTH2 when a token is set,

@@ -19,8 +19,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "dkim.h"
 #include "error.h"
 #include "message.h"
+#include "oauth.h"
 #include "tls.h"
 
 #ifdef __cplusplus
@@ -78,6 +80,12 @@ int envoi_smtp_set_security(envoi_smtp *s, envoi_security security);
 int envoi_smtp_set_login(envoi_smtp *s, const char *user, const char *password);
 /* OAuth 2.0 bearer token for XOAUTH2 / OAUTHBEARER, with the user. */
 int envoi_smtp_set_oauth_token(envoi_smtp *s, const char *user, const char *token);
+/* OAuth 2.0 with a token provider (envoi/oauth.h): each login asks it for a
+ * token; when the server refuses one, it is invalidated and the login tried
+ * once more with a fresh token. The provider is borrowed: it must outlive
+ * the session. Replaces a password or token set before (and is replaced by
+ * them). */
+int envoi_smtp_set_oauth(envoi_smtp *s, const char *user, envoi_oauth *o);
 /* Force a SASL mechanism ("PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2",
  * "OAUTHBEARER"); NULL picks the strongest both sides have. */
 int envoi_smtp_set_auth_mechanism(envoi_smtp *s, const char *mechanism);
@@ -102,6 +110,18 @@ int envoi_smtp_set_dsn(envoi_smtp *s, int notify, envoi_dsn_ret ret, const char 
 /* Protocol trace: every line sent and received (AUTH payloads masked). */
 int envoi_smtp_set_trace(envoi_smtp *s, void (*trace)(void *ctx, bool sent, const char *line),
                          void *ctx);
+
+/* DKIM (envoi/dkim.h): from now on every message sent through the session
+ * (composed, file, data, and in the asynchronous mode what the submitter
+ * gets) is signed with k, its DKIM-Signature field put before the
+ * message's first header field. What is signed is what goes out: line ends
+ * are made CRLF first (bare LF and bare CR alike), dot-stuffing comes after.
+ * k is borrowed (it must live while the session sends; a configured signer
+ * may serve several sessions at once); one signer per session, a second
+ * call replaces the first; NULL stops signing. A message that cannot be
+ * signed (no From field, or several) fails with ENVOI_EHEADER before
+ * anything of it is sent. */
+int envoi_smtp_set_dkim(envoi_smtp *s, envoi_dkim_signer *k);
 
 /* Connect, read the greeting, EHLO (HELO fallback), STARTTLS, AUTH. Called by
  * the send functions when not connected yet. */

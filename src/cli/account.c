@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/oauth_account.h"
 #include "cli/values.h"
 #include "util/err.h"
 
@@ -81,6 +82,15 @@ static const struct key_rule rules[] = {
     RULE("password-command", V_TEXT, password_command),
     RULE("password-env", V_TEXT, password_env),
     RULE("oauth-token-command", V_TEXT, oauth_token_command),
+    RULE("oauth-token-endpoint", V_TEXT, oauth_token_endpoint),
+    RULE("oauth-client-id", V_TEXT, oauth_client_id),
+    RULE("oauth-client-secret-file", V_TEXT, oauth_client_secret_file),
+    RULE("oauth-client-secret-command", V_TEXT, oauth_client_secret_command),
+    RULE("oauth-refresh-token-file", V_TEXT, oauth_refresh_token_file),
+    RULE("oauth-refresh-token-command", V_TEXT, oauth_refresh_token_command),
+    RULE("oauth-scope", V_TEXT, oauth_scope),
+    RULE("oauth-cache", V_TEXT, oauth_cache),
+    RULE("oauth-ca-file", V_TEXT, oauth_ca_file),
     RULE("auth", V_TEXT, auth),
     RULE("from", V_TEXT, from),
     RULE("ca-file", V_TEXT, ca_file),
@@ -199,5 +209,6 @@ int envoi_account_read(const envoi_config *cfg, const envoi_config_section *sect
             return envoi_err_set(err, ENVOI_ECONFIG, "%s:%u: %s: '%s' is not %s",
                                  envoi_config_name(cfg), line, key, value, expected_form(r->kind));
     }
-    return check_one_secret(cfg, section, err);
+    int rc = check_one_secret(cfg, section, err);
+    return rc < 0 ? rc : cli_oauth_account_check(cfg, section, acc, err);
 }

@@ -19,6 +19,15 @@ typedef struct envoi_account {
     const char *password_command;
     const char *password_env; /* the name of the environment variable holding it */
     const char *oauth_token_command;
+    const char *oauth_token_endpoint; /* OAuth 2.0 refresh grant: the endpoint's URL */
+    const char *oauth_client_id;
+    const char *oauth_client_secret_file; /* or _command; neither: a public client */
+    const char *oauth_client_secret_command;
+    const char *oauth_refresh_token_file; /* or _command */
+    const char *oauth_refresh_token_command;
+    const char *oauth_scope;
+    const char *oauth_cache;   /* NULL: $XDG_CACHE_HOME/envoi/oauth-NAME.json */
+    const char *oauth_ca_file; /* for the endpoint; NULL: the system store */
     const char *auth;
     const char *from;
     const char *ca_file;

@@ -7,6 +7,7 @@
 
 #include "cli/exit_codes.h"
 #include "cli/help.h"
+#include "cli/oauth_account.h"
 #include "cli/report.h"
 #include "cli/secret_source.h"
 #include "util/err.h"
@@ -107,6 +108,15 @@ static int make_plan(cli_mail_session *m, const cli_mail_args *a)
 static int hand_secret(cli_mail_session *m)
 {
     const cli_send_plan *p = &m->plan;
+    if (p->oauth_refresh && p->user) {
+        int rc = cli_oauth_from_account(&m->acc, &m->oauth, &m->err);
+        if (rc == 0)
+            rc = m->imap ? envoi_imap_set_oauth(m->imap, p->user, m->oauth)
+                         : envoi_pop3_set_oauth(m->pop3, p->user, m->oauth);
+        if (rc < 0 && m->err.code != rc)
+            envoi_err_set(&m->err, rc, "--user %s: %s", p->user, envoi_strerror(rc));
+        return rc;
+    }
     if (p->secret_kind == CLI_SECRET_NONE)
         return 0;
     envoi_buf secret = ENVOI_BUF_INIT;
@@ -260,6 +270,8 @@ const char *cli_mail_session_account(const cli_mail_session *m)
 void cli_mail_session_close(cli_mail_session *m)
 {
     free_sessions(m);
+    envoi_oauth_free(m->oauth);
+    m->oauth = NULL;
     cli_trace_close(&m->trace);
     cli_send_plan_free(&m->plan);
     envoi_config_free(m->cfg);

@@ -22,6 +22,8 @@ typedef struct cli_mail_session {
     cli_send_plan plan;
     envoi_pop3 *pop3; /* --protocol pop3 */
     envoi_imap *imap; /* --protocol imap */
+    /* the account's OAuth token provider; outlives the session */
+    envoi_oauth *oauth;
     bool imap_wanted;
     cli_trace trace; /* -v or --trace FILE */
     envoi_error err;

@@ -10,6 +10,7 @@
 #include "cli/flag.h"
 #include "cli/folders.h"
 #include "cli/check_address.h"
+#include "cli/dkim.h"
 #include "cli/help.h"
 #include "cli/list.h"
 #include "cli/mailto.h"
@@ -19,6 +20,7 @@
 #include "cli/report.h"
 #include "cli/send.h"
 #include "cli/sendmail.h"
+#include "cli/smime.h"
 #include "cli/store_cmd.h"
 #include "cli/watch.h"
 #include "envoi.h"
@@ -42,6 +44,8 @@ static const struct {
     {"sendmail", cli_sendmail_main, cli_help_sendmail},
     {"check-address", cli_check_address_main, cli_help_check_address},
     {"mailto", cli_mailto_main, cli_help_mailto},
+    {"dkim", cli_dkim_main, cli_help_dkim},
+    {"smime", cli_smime_main, cli_help_smime},
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 

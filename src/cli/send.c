@@ -11,12 +11,14 @@
 #include "cli/config.h"
 #include "cli/exit_codes.h"
 #include "cli/help.h"
+#include "cli/oauth_account.h"
 #include "cli/output/json.h"
 #include "cli/report.h"
 #include "cli/secret_source.h"
 #include "cli/send_args.h"
 #include "cli/send_async.h"
 #include "cli/send_plan.h"
+#include "cli/send_sign.h"
 #include "cli/trace.h"
 #include "envoi/smtp.h"
 #include "util/err.h"
@@ -31,6 +33,9 @@ typedef struct send_run {
     size_t nrcpts;
     envoi_message *msg;
     envoi_smtp *smtp;
+    envoi_oauth *oauth; /* the account's token provider; outlives smtp */
+    cli_signing sign;   /* DKIM signer, S/MIME settings */
+    envoi_buf prepared; /* the source after S/MIME, when S/MIME applies */
     cli_trace trace;
     envoi_error err;
     FILE *out;
@@ -143,10 +148,24 @@ static int write_to_file(void *ctx, const void *data, size_t len)
     return fwrite(data, 1, len, ctx) == len ? 0 : ENVOI_EIO;
 }
 
+/* The source as it goes out, signed and encrypted (--dry-run). */
+static int print_signed(send_run *r)
+{
+    envoi_buf src = ENVOI_BUF_INIT;
+    const envoi_buf *prepared = r->sign.smime ? &r->prepared : NULL;
+    int rc = cli_signing_final(&r->sign, r->msg, r->args.raw, prepared, &src, &r->err);
+    if (rc == 0)
+        rc = write_to_file(r->out, src.data ? src.data : "", src.len);
+    envoi_buf_free(&src);
+    return rc;
+}
+
 static int print_message(send_run *r)
 {
     int rc;
-    if (r->args.raw) {
+    if (r->sign.dkim || r->sign.smime) {
+        rc = print_signed(r);
+    } else if (r->args.raw) {
         envoi_buf raw = ENVOI_BUF_INIT;
         rc = cli_read_file(r->args.raw, &raw, &r->err);
         if (rc == 0)
@@ -166,6 +185,12 @@ static int print_message(send_run *r)
 static int hand_secret(send_run *r)
 {
     const cli_send_plan *p = &r->plan;
+    if (p->oauth_refresh && p->user) {
+        int rc = cli_oauth_from_account(&r->acc, &r->oauth, &r->err);
+        if (rc == 0 && (rc = envoi_smtp_set_oauth(r->smtp, p->user, r->oauth)) < 0)
+            envoi_err_set(&r->err, rc, "--user %s: %s", p->user, envoi_strerror(rc));
+        return rc;
+    }
     if (p->secret_kind == CLI_SECRET_NONE)
         return 0;
     envoi_buf secret = ENVOI_BUF_INIT;
@@ -245,6 +270,8 @@ static int setup_session(send_run *r)
     int rc = configure_connection(r);
     if (rc == 0)
         rc = configure_delivery(r);
+    if (rc == 0 && r->sign.dkim)
+        rc = check_setting(r, envoi_smtp_set_dkim(r->smtp, r->sign.dkim), "--dkim-key", NULL);
     if (rc == ENVOI_EINVAL) /* a value the library refused, e.g. --auth */
         return EX_USAGE;
     if (rc == 0)
@@ -264,10 +291,29 @@ static void warn_refused(send_run *r, const envoi_rcpt_status *st, size_t n)
     }
 }
 
+/* The S/MIME result, with the envelope of --raw or of the composed message. */
+static int send_prepared(send_run *r)
+{
+    const char *data = r->prepared.data ? r->prepared.data : "";
+    if (r->args.raw)
+        return envoi_smtp_send_data(r->smtp, data, r->prepared.len, r->plan.from, r->rcpts,
+                                    r->nrcpts);
+    const char **rcpts = NULL;
+    size_t n = 0;
+    if (cli_message_rcpts(r->msg, &rcpts, &n) < 0)
+        return envoi_err_set(&r->err, ENVOI_ENOMEM, "out of memory");
+    const char *from = envoi_message_envelope_from(r->msg);
+    int rc = envoi_smtp_send_data(r->smtp, data, r->prepared.len, from ? from : "", rcpts, n);
+    free(rcpts);
+    return rc;
+}
+
 static int transmit(send_run *r)
 {
     int rc;
-    if (r->args.raw)
+    if (r->sign.smime)
+        rc = send_prepared(r);
+    else if (r->args.raw)
         rc = envoi_smtp_send_file(r->smtp, r->args.raw, r->plan.from, r->rcpts, r->nrcpts);
     else
         rc = envoi_smtp_send(r->smtp, r->msg);
@@ -294,7 +340,49 @@ static int prepare_message(send_run *r)
 {
     int rc = r->args.raw ? cli_check_readable("--raw", r->args.raw, &r->err)
                          : cli_compose(&r->args, r->plan.from, &r->msg, &r->err);
+    if (rc == 0 && r->sign.smime)
+        rc = cli_signing_prepare(&r->sign, r->msg, r->args.raw, &r->prepared, &r->err);
     return rc < 0 ? fail_error(r) : 0;
+}
+
+/* The DKIM signer and S/MIME settings: options over the account. */
+static int setup_signing(send_run *r)
+{
+    envoi_buf why = ENVOI_BUF_INIT;
+    int rc = cli_signing_setup(&r->sign, &r->args, r->have_account ? &r->acc : NULL, &why, &r->err);
+    int status = 0;
+    if (rc == CLI_USAGE)
+        status = usage_error(r, why.data ? why.data : "bad arguments");
+    else if (rc < 0)
+        status = fail(r, cli_exit_for_code(r->err.code));
+    envoi_buf_free(&why);
+    return status;
+}
+
+/* --async, signed or encrypted: envoid gets the source as it goes out. */
+static int hand_signed_to_spooler(send_run *r, cli_async_request *req)
+{
+    envoi_buf src = ENVOI_BUF_INIT;
+    const char **rcpts = NULL;
+    const envoi_buf *prepared = r->sign.smime ? &r->prepared : NULL;
+    int rc = cli_signing_final(&r->sign, r->msg, r->args.raw, prepared, &src, &r->err);
+    if (rc == 0 && !r->args.raw) {
+        if (cli_message_rcpts(r->msg, &rcpts, &req->nrcpts) < 0)
+            rc = envoi_err_set(&r->err, ENVOI_ENOMEM, "out of memory");
+        req->rcpts = rcpts;
+        req->from = envoi_message_envelope_from(r->msg);
+    }
+    int status = rc < 0 ? fail_error(r) : 0;
+    if (status == 0) {
+        req->msg = NULL;
+        req->raw_path = NULL;
+        req->source = src.data ? src.data : "";
+        req->source_len = src.len;
+        status = cli_send_async(req, r->out, r->errout);
+    }
+    free(rcpts);
+    envoi_buf_free(&src);
+    return status;
 }
 
 /* --async: envoid gets the message (composed, or --raw as is) and its id is printed. */
@@ -310,6 +398,8 @@ static int hand_to_spooler(send_run *r)
         .rcpts = r->rcpts,
         .nrcpts = r->nrcpts,
     };
+    if (r->sign.dkim || r->sign.smime)
+        return hand_signed_to_spooler(r, &req);
     return cli_send_async(&req, r->out, r->errout);
 }
 
@@ -329,7 +419,8 @@ static int run(send_run *r, int argc, char **argv)
     }
     if (collect_recipients(r) < 0)
         return EX_OSERR;
-    if ((status = load_config(r)) || (status = make_plan(r)) || (status = prepare_message(r)))
+    if ((status = load_config(r)) || (status = make_plan(r)) || (status = setup_signing(r)) ||
+        (status = prepare_message(r)))
         return status;
     if (r->args.dry_run)
         return print_message(r);
@@ -357,10 +448,13 @@ int cli_send_main(int argc, char **argv, FILE *out, FILE *errout)
     int status = run(&r, argc, argv);
     if (r.smtp)
         envoi_smtp_free(r.smtp);
+    envoi_oauth_free(r.oauth);
     cli_trace_close(&r.trace);
     if (r.msg)
         envoi_message_free(r.msg);
     free(r.rcpts);
+    cli_signing_free(&r.sign);
+    envoi_buf_free(&r.prepared);
     cli_send_plan_free(&r.plan);
     envoi_config_free(r.cfg);
     cli_send_args_free(&r.args);

@@ -39,9 +39,11 @@ static envoi_spool *open_spool(const cli_spooler *sp, envoi_error *err)
 static int submit(envoi_spool *spool, const cli_async_request *req, const envoi_buf *raw,
                   char id[ENVOI_SPOOL_ID_SIZE], envoi_error *err)
 {
-    int rc = req->raw_path ? envoi_spool_submit_raw(spool, req->from, req->rcpts, req->nrcpts,
-                                                    raw->data, raw->len, id)
-                           : envoi_spool_submit(spool, req->msg, id);
+    int rc = req->source     ? envoi_spool_submit_raw(spool, req->from, req->rcpts, req->nrcpts,
+                                                      req->source, req->source_len, id)
+             : req->raw_path ? envoi_spool_submit_raw(spool, req->from, req->rcpts, req->nrcpts,
+                                                      raw->data, raw->len, id)
+                             : envoi_spool_submit(spool, req->msg, id);
     if (rc < 0)
         *err = *envoi_spool_error(spool);
     return rc;

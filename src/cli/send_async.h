@@ -17,9 +17,11 @@ typedef struct cli_async_request {
     bool json;               /* print {"id","status"} rather than the id (on failure:
                                 {"id":null,"status":"error","error":{"code",
                                 "reply_code","text"}}) */
-    /* One of the two: */
+    /* One of the three: */
     envoi_message *msg;   /* composed: its envelope, Bcc not in the source */
     const char *raw_path; /* --raw FILE, sent as it is with this envelope: */
+    const char *source;   /* or a source made here (signed), sent as it is with it: */
+    size_t source_len;
     const char *from;
     const char *const *rcpts;
     size_t nrcpts;

@@ -73,6 +73,8 @@ static void choose_secret(cli_send_plan *p, const cli_send_args *a, const envoi_
     } else if (acc->oauth_token_command) {
         p->secret_kind = CLI_SECRET_OAUTH;
         p->secret_source = acc->oauth_token_command;
+    } else if (acc->oauth_token_endpoint) {
+        p->oauth_refresh = true;
     }
 }
 
@@ -109,13 +111,16 @@ static int make_label(cli_send_plan *p)
 
 static int check_login(const cli_send_plan *p, envoi_buf *why)
 {
-    if (p->user && p->secret_kind == CLI_SECRET_NONE)
+    if (p->user && p->secret_kind == CLI_SECRET_NONE && !p->oauth_refresh)
         return usage(why,
                      "--user %s needs a password: --password-file, --password-command "
                      "or the ENVOI_PASSWORD environment variable",
                      p->user);
     if (!p->user && p->secret_kind != CLI_SECRET_NONE && p->secret_kind != CLI_SECRET_ENV)
         return usage(why, "a password or token was given without --user");
+    if (!p->user && p->oauth_refresh)
+        return usage(why, "%s",
+                     "the account's oauth-token-endpoint needs a user (--user or user =)");
     return 0;
 }
 

@@ -28,6 +28,7 @@ typedef struct cli_send_plan {
     const char *user;
     cli_secret_kind secret_kind;
     const char *secret_source; /* file, command, the variable's value (ENV) or name (ENV_NAMED) */
+    bool oauth_refresh; /* no secret chosen: the account's OAuth refresh grant gives tokens */
     const char *auth;
     const char *ca_file;
     const char *crl_file;

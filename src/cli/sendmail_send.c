@@ -6,10 +6,12 @@
 #include <sysexits.h>
 
 #include "cli/exit_codes.h"
+#include "cli/oauth_account.h"
 #include "cli/queue_target.h"
 #include "cli/report.h"
 #include "cli/secret_source.h"
 #include "cli/send_plan.h"
+#include "cli/send_sign.h"
 #include "envoi/smtp.h"
 #include "envoi/spool.h"
 #include "util/err.h"
@@ -37,6 +39,28 @@ static int hand_secret(envoi_smtp *s, const cli_send_plan *p, FILE *errout, envo
             envoi_err_set(err, rc, "user %s: %s", p->user, envoi_strerror(rc));
     }
     envoi_buf_wipe_free(&secret);
+    return rc;
+}
+
+/* What the account adds to the session beyond its server and password: a
+ * DKIM signer (dkim-* keys) and an OAuth token provider
+ * (oauth-token-endpoint), owned here, freed after the session. */
+typedef struct sendmail_extras {
+    envoi_dkim_signer *dkim;
+    envoi_oauth *oauth;
+} sendmail_extras;
+
+static int hand_extras(envoi_smtp *s, const cli_send_plan *p, const envoi_account *acc,
+                       sendmail_extras *x, envoi_error *err)
+{
+    int rc = cli_dkim_signer_from_account(acc, &x->dkim, err);
+    if (rc == 0 && x->dkim && (rc = envoi_smtp_set_dkim(s, x->dkim)) < 0)
+        envoi_err_set(err, rc, "DKIM: %s", envoi_strerror(rc));
+    if (rc == 0 && p->oauth_refresh && p->user) {
+        rc = cli_oauth_from_account(acc, &x->oauth, err);
+        if (rc == 0 && (rc = envoi_smtp_set_oauth(s, p->user, x->oauth)) < 0)
+            envoi_err_set(err, rc, "user %s: %s", p->user, envoi_strerror(rc));
+    }
     return rc;
 }
 
@@ -91,7 +115,8 @@ static int report_failure(const envoi_error *err, const char *label, FILE *errou
     return cli_exit_for_error(err);
 }
 
-static int transmit(envoi_smtp *s, const cli_send_plan *p, const cli_sendmail_job *job)
+static int transmit(envoi_smtp *s, const cli_send_plan *p, const cli_sendmail_job *job,
+                    sendmail_extras *x)
 {
     envoi_error err = {0};
     int rc = configure(s, p, job);
@@ -101,7 +126,7 @@ static int transmit(envoi_smtp *s, const cli_send_plan *p, const cli_sendmail_jo
         report_failure(&err, NULL, job->errout);
         return EX_CONFIG;
     }
-    if (hand_secret(s, p, job->errout, &err) < 0)
+    if (hand_secret(s, p, job->errout, &err) < 0 || hand_extras(s, p, &job->conf->acc, x, &err) < 0)
         return report_failure(&err, NULL, job->errout);
     rc = envoi_smtp_send_data(s, job->src->data, job->src->len, job->from, job->rcpts, job->nrcpts);
     if (rc < 0) {
@@ -132,8 +157,11 @@ int cli_sendmail_direct(const cli_sendmail_job *job)
         status = EX_CONFIG;
     } else {
         envoi_smtp *s = envoi_smtp_new();
-        status = s ? transmit(s, &plan, job) : EX_OSERR;
+        sendmail_extras extras = {0};
+        status = s ? transmit(s, &plan, job, &extras) : EX_OSERR;
         envoi_smtp_free(s);
+        envoi_dkim_signer_free(extras.dkim);
+        envoi_oauth_free(extras.oauth);
     }
     envoi_buf_free(&why);
     cli_send_plan_free(&plan);

@@ -9,15 +9,24 @@
 #include <string.h>
 
 #include "cli/account.h"
+#include "cli/oauth_account.h"
 #include "cli/secret_source.h"
 #include "cli/send_args.h"
 #include "cli/send_plan.h"
+#include "cli/send_sign.h"
 #include "daemon/log.h"
 #include "spool/deliver.h"
 #include "util/buf.h"
 #include "util/err.h"
 
 static const cli_default_ports smtp_ports = {25, 587, 465};
+
+/* The running pool, and the relay's DKIM signer its workers share. */
+typedef struct pool {
+    spool_delivery *d;
+    envoi_dkim_signer *dkim;
+    envoi_oauth *oauth; /* the relay account's OAuth token provider, shared too */
+} pool;
 
 static void log_delivery(void *ctx, const char *line)
 {
@@ -82,17 +91,50 @@ static void fill_relay(const envoid_workers_ctx *ctx, const cli_send_plan *p, co
     r->helo = p->helo;
 }
 
+/* The relay account's DKIM signer (NULL when it has no dkim-* keys); key
+ * problems are configuration errors. */
+static int load_dkim(const envoid_workers_ctx *ctx, envoi_dkim_signer **dkim, envoi_error *err)
+{
+    envoi_account acc;
+    memset(&acc, 0, sizeof acc);
+    int rc = read_account(ctx, &acc, err);
+    if (rc == 0)
+        rc = cli_dkim_signer_from_account(&acc, dkim, err);
+    if (rc < 0 && rc != ENVOI_ENOMEM)
+        err->code = rc = ENVOI_ECONFIG;
+    return rc;
+}
+
+/* The relay account's OAuth token provider, when its plan says so. */
+static int load_oauth(const envoid_workers_ctx *ctx, const cli_send_plan *plan, envoi_oauth **oauth,
+                      envoi_error *err)
+{
+    if (!plan->oauth_refresh || !plan->user)
+        return 0;
+    envoi_account acc;
+    memset(&acc, 0, sizeof acc);
+    int rc = read_account(ctx, &acc, err);
+    return rc < 0 ? rc : cli_oauth_from_account(&acc, oauth, err);
+}
+
 static int start_with_relay(const envoid_workers_ctx *ctx, const spool_delivery_opts *opts,
-                            spool_delivery **d, envoi_error *err)
+                            spool_delivery **d, envoi_dkim_signer **dkim, envoi_oauth **oauth,
+                            envoi_error *err)
 {
     cli_send_plan plan;
     int rc = make_plan(ctx, &plan, err);
+    if (rc == 0)
+        rc = load_dkim(ctx, dkim, err);
+    if (rc == 0)
+        rc = load_oauth(ctx, &plan, oauth, err);
     envoi_buf secret = ENVOI_BUF_INIT;
     if (rc == 0 && plan.secret_kind != CLI_SECRET_NONE)
         rc = cli_secret_read(plan.secret_kind, plan.secret_source, stderr, "envoid", &secret, err);
     if (rc == 0) {
         spool_relay relay;
         fill_relay(ctx, &plan, secret.data, &relay);
+        relay.dkim = *dkim;
+        relay.oauth = *oauth;
         rc = spool_delivery_start(ctx->queue, &relay, 1, ctx->settings->workers, "envoid", opts, d);
         if (rc < 0)
             envoi_err_set(err, rc, "the delivery workers could not start");
@@ -114,26 +156,48 @@ static int start_pool(const envoid_workers_ctx *ctx, void **state, envoi_error *
         return envoi_err_set(err, ENVOI_ENOMEM, "out of memory");
     spool_delivery_opts opts = {.capture_dir = capture.data, .log = log_delivery};
     spool_delivery *d = NULL;
+    envoi_dkim_signer *dkim = NULL;
+    envoi_oauth *oauth = NULL;
     int rc;
     if (ctx->settings->relay)
-        rc = start_with_relay(ctx, &opts, &d, err);
+        rc = start_with_relay(ctx, &opts, &d, &dkim, &oauth, err);
     else if ((rc = spool_delivery_start(ctx->queue, NULL, 0, ctx->settings->workers, "envoid",
                                         &opts, &d)) < 0)
         envoi_err_set(err, rc, "the delivery workers could not start");
     envoi_buf_free(&capture);
-    *state = d;
+    pool *p = rc == 0 ? calloc(1, sizeof *p) : NULL;
+    if (rc == 0 && !p) {
+        spool_delivery_stop(d);
+        rc = envoi_err_set(err, ENVOI_ENOMEM, "out of memory");
+    }
+    if (rc < 0) {
+        envoi_dkim_signer_free(dkim);
+        envoi_oauth_free(oauth);
+        return rc;
+    }
+    p->d = d;
+    p->dkim = dkim;
+    p->oauth = oauth;
+    *state = p;
     return rc;
 }
 
 static void wake_pool(void *state)
 {
-    if (state)
-        spool_delivery_wake(state);
+    pool *p = state;
+    if (p && p->d)
+        spool_delivery_wake(p->d);
 }
 
 static void stop_pool(void *state)
 {
-    spool_delivery_stop(state);
+    pool *p = state;
+    if (!p)
+        return;
+    spool_delivery_stop(p->d); /* the workers are done with the signer */
+    envoi_dkim_signer_free(p->dkim);
+    envoi_oauth_free(p->oauth);
+    free(p);
 }
 
 static const envoid_workers_ops spool_pool = {

@@ -185,6 +185,12 @@ static int log_in(envoi_imap *s)
     if (mech) {
         snprintf(s->method, sizeof s->method, "%s", mech);
         rc = authenticate(s, mech);
+        /* A token from the provider may have been revoked: one more try with a new one. */
+        int again = rc == ENVOI_EAUTH && s->conn ? proto_endpoint_retry_token(&s->ep, &s->err) : 0;
+        if (again > 0)
+            rc = authenticate(s, mech);
+        else if (again < 0)
+            rc = again;
     } else if (cmd_ok && (!forced || !strcasecmp(forced, "LOGIN-COMMAND"))) {
         snprintf(s->method, sizeof s->method, "LOGIN-COMMAND");
         rc = login_command(s);
@@ -289,6 +295,9 @@ int imap_ready(envoi_imap *s)
         return envoi_err_set(&s->err, ENVOI_ESTATE, "the session is busy");
     if (!s->ep.host)
         return envoi_err_set(&s->err, ENVOI_EINVAL, "no server set");
+    int rc = proto_endpoint_fetch_token(&s->ep, &s->err);
+    if (rc < 0)
+        return rc;
     if (!s->ep.user || (!s->ep.password && !s->ep.token))
         return envoi_err_set(&s->err, ENVOI_EINVAL, "no user and password (or token) set");
     envoi_err_clear(&s->err);

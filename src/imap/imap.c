@@ -72,6 +72,11 @@ int envoi_imap_set_oauth_token(envoi_imap *s, const char *user, const char *toke
     return proto_endpoint_set_login(&s->ep, user, token, true, &s->err);
 }
 
+int envoi_imap_set_oauth(envoi_imap *s, const char *user, envoi_oauth *o)
+{
+    return proto_endpoint_set_oauth(&s->ep, user, o, &s->err);
+}
+
 int envoi_imap_set_auth_mechanism(envoi_imap *s, const char *mechanism)
 {
     if (mechanism && strcasecmp(mechanism, "LOGIN-COMMAND") && !envoi_sasl_known(mechanism))

@@ -75,7 +75,7 @@ void envoi_conn_close(envoi_conn *c)
     if (c->fd >= 0)
         close(c->fd);
     envoi_wipe(c->out, c->out_len); /* may hold credentials */
-    envoi_buf_free(&c->in);
+    envoi_buf_wipe_free(&c->in);    /* and answers carrying tokens */
     free(c->host);
     free(c->peer);
     free(c);

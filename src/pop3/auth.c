@@ -161,6 +161,16 @@ int pop3_login_reply(envoi_pop3 *s)
     envoi_sasl_free(s->sasl);
     s->sasl = NULL;
     envoi_buf_wipe_free(&s->sasl_initial);
+    if (!s->st.ok && s->state == POP3_AUTH) {
+        /* A token from the provider may have been revoked: one more try with a new one. */
+        int again = proto_endpoint_retry_token(&s->ep, &s->err);
+        if (again > 0)
+            return pop3_start_login(s);
+        if (again < 0) {
+            pop3_close(s, true);
+            return again;
+        }
+    }
     if (!s->st.ok) {
         const char *what = s->state == POP3_USER   ? "user refused"
                            : s->state == POP3_AUTH ? "authentication refused"

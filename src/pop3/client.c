@@ -318,6 +318,9 @@ int pop3_ready(envoi_pop3 *s)
         return envoi_err_set(&s->err, ENVOI_ESTATE, "the session is busy");
     if (!s->ep.host)
         return envoi_err_set(&s->err, ENVOI_EINVAL, "no server set");
+    int rc = proto_endpoint_fetch_token(&s->ep, &s->err);
+    if (rc < 0)
+        return rc;
     if (!s->ep.user || (!s->ep.password && !s->ep.token))
         return envoi_err_set(&s->err, ENVOI_EINVAL, "no user and password (or token) set");
     envoi_err_clear(&s->err);

@@ -76,6 +76,13 @@ int envoi_pop3_set_oauth_token(envoi_pop3 *s, const char *user, const char *toke
     return set_credentials(s, user, token, true);
 }
 
+int envoi_pop3_set_oauth(envoi_pop3 *s, const char *user, envoi_oauth *o)
+{
+    if (!is_word(user) || strchr(user, ' '))
+        return envoi_err_set(&s->err, ENVOI_EINVAL, "invalid user");
+    return proto_endpoint_set_oauth(&s->ep, user, o, &s->err);
+}
+
 int envoi_pop3_set_auth_mechanism(envoi_pop3 *s, const char *mechanism)
 {
     if (mechanism && strcasecmp(mechanism, "USER") && strcasecmp(mechanism, "APOP") &&

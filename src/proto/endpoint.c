@@ -69,11 +69,54 @@ int proto_endpoint_set_login(proto_endpoint *e, const char *user, const char *se
     if (proto_has_line_break(user) || proto_has_line_break(secret))
         return envoi_err_set(err, ENVOI_EINVAL, "invalid user or password");
     int rc = proto_set_string(&e->user, user, false, err);
+    e->oauth = NULL;
     if (rc == 0)
         rc = proto_set_string(is_token ? &e->token : &e->password, secret, true, err);
     if (rc == 0)
         rc = proto_set_string(is_token ? &e->password : &e->token, NULL, true, err);
     return rc;
+}
+
+int proto_endpoint_set_oauth(proto_endpoint *e, const char *user, envoi_oauth *o, envoi_error *err)
+{
+    if (!user || !*user || !o || proto_has_line_break(user))
+        return envoi_err_set(err, ENVOI_EINVAL, "invalid user or OAuth provider");
+    int rc = proto_endpoint_set_login(e, user, NULL, true, err);
+    if (rc == 0)
+        e->oauth = o;
+    return rc;
+}
+
+int proto_endpoint_fetch_token(proto_endpoint *e, envoi_error *err)
+{
+    if (!e->oauth)
+        return 0;
+    e->oauth_retried = false;
+    char *token = NULL;
+    int rc = envoi_oauth_token(e->oauth, &token, NULL, err);
+    if (rc < 0)
+        return rc;
+    envoi_secret_free(e->token);
+    e->token = token;
+    return 0;
+}
+
+int proto_endpoint_retry_token(proto_endpoint *e, envoi_error *err)
+{
+    if (!e->oauth || e->oauth_retried || !e->token)
+        return 0;
+    envoi_oauth_invalidate(e->oauth, e->token);
+    char *token = NULL;
+    envoi_error why;
+    int rc = envoi_oauth_token(e->oauth, &token, NULL, &why);
+    if (rc < 0) {
+        *err = why;
+        return rc;
+    }
+    e->oauth_retried = true;
+    envoi_secret_free(e->token);
+    e->token = token;
+    return 1;
 }
 
 int proto_endpoint_set_connect_timeout(proto_endpoint *e, int ms, envoi_error *err)

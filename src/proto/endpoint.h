@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "envoi/error.h"
+#include "envoi/oauth.h"
 #include "envoi/tls.h"
 #include "net/conn.h"
 
@@ -17,9 +18,11 @@ typedef struct proto_endpoint {
     unsigned port; /* 0: the protocol's default for the security mode */
     envoi_security security;
     char *user;
-    char *password; /* secret */
-    char *token;    /* secret: OAuth 2.0 access token */
-    char *mech;     /* the login method asked for, NULL: the strongest */
+    char *password;     /* secret */
+    char *token;        /* secret: OAuth 2.0 access token */
+    envoi_oauth *oauth; /* borrowed: gives the token at each login, NULL: none */
+    bool oauth_retried; /* this login already asked for a second token */
+    char *mech;         /* the login method asked for, NULL: the strongest */
     bool allow_plain_auth;
     char *ca_file;
     char *crl_file;
@@ -44,6 +47,17 @@ int proto_endpoint_set_security(proto_endpoint *e, envoi_security security, envo
  * cleared). Neither may hold a line break. */
 int proto_endpoint_set_login(proto_endpoint *e, const char *user, const char *secret, bool is_token,
                              envoi_error *err);
+/* The user and an OAuth 2.0 token provider (borrowed: it must outlive the
+ * session); the password and any token set before are cleared. */
+int proto_endpoint_set_oauth(proto_endpoint *e, const char *user, envoi_oauth *o, envoi_error *err);
+/* Before a login: with a provider, a token from it into e->token (and a
+ * retry allowed again); nothing without one. 0 or the provider's error. */
+int proto_endpoint_fetch_token(proto_endpoint *e, envoi_error *err);
+/* The server refused the login: when the token came from the provider and
+ * was not retried yet, it is invalidated and a fresh one fetched: 1 (log in
+ * again with it), 0 (no retry: report the refusal), or the provider's
+ * error (err set). */
+int proto_endpoint_retry_token(proto_endpoint *e, envoi_error *err);
 int proto_endpoint_set_connect_timeout(proto_endpoint *e, int ms, envoi_error *err);
 /* The reply timeout; applied at once to conn when it is open. */
 int proto_endpoint_set_timeout(proto_endpoint *e, envoi_conn *conn, int ms, envoi_error *err);

@@ -1,5 +1,6 @@
 /* The SMTP session's asynchronous mode: instead of connecting, each message
- * goes whole to a submitter (a spool), which returns its id. */
+ * goes whole to a submitter (a spool), which returns its id; DKIM-signed
+ * first when the session signs. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -78,6 +79,10 @@ int smtp_async_send(envoi_smtp *s, smtp_body *body, const char *from, const char
     const void *data = NULL;
     size_t len = 0;
     int rc = gather(s, body, &data, &len);
+    if (rc == 0 && s->dkim && (rc = smtp_sign_memory(s, data, len, &body->sig)) == 0) {
+        data = body->sig.data;
+        len = body->sig.len;
+    }
     if (rc == 0) {
         char id[ENVOI_SMTP_ID_SIZE] = "";
         rc = s->submit(s->submit_ctx, data, len, from, rcpts, nrcpts, id, &s->err);
@@ -89,5 +94,6 @@ int smtp_async_send(envoi_smtp *s, smtp_body *body, const char *from, const char
         }
     }
     envoi_buf_free(&body->held);
+    envoi_buf_free(&body->sig);
     return rc;
 }

@@ -1,7 +1,9 @@
-/* The message body: measured before MAIL FROM (SIZE=, BODY=8BITMIME), then
- * streamed to the server with CRLF line ends, dot-stuffed after DATA or cut
- * into BDAT chunks. A file is read in chunks, a composed message serialized
- * in a stream; a small composed message is serialized once, into memory. */
+/* The message body: measured (and DKIM-signed) before MAIL FROM (SIZE=,
+ * BODY=8BITMIME), then streamed to the server with CRLF line ends, its
+ * DKIM-Signature field first, dot-stuffed after DATA or cut into BDAT
+ * chunks. A file is read in chunks, a composed message serialized in a
+ * stream (the same bytes each time: serialization is fixed by its first
+ * write); a small composed message is serialized once, into memory. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -25,7 +27,17 @@ struct measure {
     envoi_dot dot;
     envoi_buf scratch;
     size_t size;
+    envoi_dkim_sign_state *sign; /* NULL: not signing */
 };
+
+/* The signer reads exactly the bytes of the wire before dot-stuffing. */
+static int measure_take(struct measure *m)
+{
+    int rc = m->sign ? envoi_dkim_sign_update(m->sign, m->scratch.data, m->scratch.len) : 0;
+    m->size += m->scratch.len;
+    envoi_buf_clear(&m->scratch);
+    return rc;
+}
 
 static int measure_write(void *ctx, const void *data, size_t len)
 {
@@ -35,8 +47,9 @@ static int measure_write(void *ctx, const void *data, size_t len)
         size_t n = len < SLICE ? len : SLICE;
         if (envoi_dot_feed(&m->dot, p, n, &m->scratch) < 0)
             return ENVOI_ENOMEM;
-        m->size += m->scratch.len;
-        envoi_buf_clear(&m->scratch);
+        int rc = measure_take(m);
+        if (rc < 0)
+            return rc;
         p += n;
         len -= n;
     }
@@ -62,6 +75,11 @@ static int read_file(envoi_smtp *s, smtp_body *b, body_fn fn, void *ctx)
 
 static int stream_body(envoi_smtp *s, smtp_body *b, body_fn fn, void *ctx)
 {
+    if (b->sig.len) {
+        int rc = fn(ctx, b->sig.data, b->sig.len);
+        if (rc < 0)
+            return rc;
+    }
     switch (b->kind) {
     case SMTP_BODY_MEM:
         for (size_t off = 0; off < b->len; off += SLICE) {
@@ -113,6 +131,32 @@ static int hold_message(envoi_smtp *s, smtp_body *b)
     return 0;
 }
 
+/* One pass over the body: its size on the wire, whether it has 8-bit
+ * bytes, and its DKIM signature when the session signs. */
+static int measure_body(envoi_smtp *s, smtp_body *b)
+{
+    struct measure m = {.size = 0};
+    envoi_buf_clear(&b->sig);
+    if (s->dkim && !(m.sign = smtp_sign_begin(s)))
+        return s->err.code;
+    envoi_dot_init(&m.dot, false);
+    int rc = stream_body(s, b, measure_write, &m);
+    if (rc == 0)
+        rc = envoi_dot_finish(&m.dot, &m.scratch);
+    if (rc == 0)
+        rc = measure_take(&m);
+    if (rc < 0 && s->err.code != rc)
+        envoi_err_set(&s->err, rc, "cannot read the message: %s", envoi_strerror(rc));
+    if (m.sign && rc < 0)
+        envoi_dkim_sign_abort(m.sign);
+    else if (m.sign)
+        rc = smtp_sign_finish(s, m.sign, &b->sig);
+    b->size = m.size + b->sig.len;
+    b->eightbit = m.dot.eightbit;
+    envoi_buf_free(&m.scratch);
+    return rc;
+}
+
 int smtp_body_prepare(envoi_smtp *s, smtp_body *b)
 {
     if (b->kind == SMTP_BODY_FILE) {
@@ -127,24 +171,14 @@ int smtp_body_prepare(envoi_smtp *s, smtp_body *b)
             return rc;
     }
     /* A file or a large message is read twice only when the server wants
-     * its size; else 8BITMIME is declared whenever offered, which is
-     * harmless for 7-bit content. */
-    if (b->kind != SMTP_BODY_MEM && !(s->caps.ext & ENVOI_SMTP_EXT_SIZE)) {
+     * its size or it is signed; else 8BITMIME is declared whenever offered,
+     * which is harmless for 7-bit content. */
+    if (b->kind != SMTP_BODY_MEM && !(s->caps.ext & ENVOI_SMTP_EXT_SIZE) && !s->dkim) {
         b->size = 0;
         b->eightbit = true;
         return 0;
     }
-    struct measure m = {.size = 0};
-    envoi_dot_init(&m.dot, false);
-    int rc = stream_body(s, b, measure_write, &m);
-    if (rc == 0)
-        rc = envoi_dot_finish(&m.dot, &m.scratch);
-    b->size = m.size + m.scratch.len;
-    b->eightbit = m.dot.eightbit;
-    envoi_buf_free(&m.scratch);
-    if (rc < 0 && s->err.code != rc)
-        envoi_err_set(&s->err, rc, "cannot read the message: %s", envoi_strerror(rc));
-    return rc;
+    return measure_body(s, b);
 }
 
 void smtp_body_release(smtp_body *b)
@@ -153,6 +187,7 @@ void smtp_body_release(smtp_body *b)
         close(b->fd);
     b->fd = -1;
     envoi_buf_free(&b->held);
+    envoi_buf_free(&b->sig);
 }
 
 bool smtp_body_fits_inline(const envoi_smtp *s)
@@ -242,7 +277,10 @@ int smtp_send_bdat_inline(envoi_smtp *s)
 {
     envoi_dot_init(&s->dot, false);
     envoi_buf_clear(&s->out);
-    int rc = envoi_dot_feed(&s->dot, s->t.body->data, s->t.body->len, &s->out);
+    const smtp_body *b = s->t.body;
+    int rc = envoi_dot_feed(&s->dot, b->sig.data ? b->sig.data : "", b->sig.len, &s->out);
+    if (rc == 0)
+        rc = envoi_dot_feed(&s->dot, b->data, b->len, &s->out);
     if (rc == 0)
         rc = envoi_dot_finish(&s->dot, &s->out);
     if (rc < 0)

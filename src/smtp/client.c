@@ -287,6 +287,16 @@ static int smtp_handle(envoi_smtp *s)
             return answer_challenge(s);
         envoi_sasl_free(s->sasl);
         s->sasl = NULL;
+        if (!ok(s) && s->reply.code / 100 == 5) {
+            /* A token from the provider may have been revoked: one more try with a new one. */
+            int again = proto_endpoint_retry_token(&s->ep, &s->err);
+            if (again > 0)
+                return smtp_enter(s, SMTP_AUTH);
+            if (again < 0) {
+                smtp_close(s, true);
+                return again;
+            }
+        }
         if (!ok(s))
             return fail_session(s, ENVOI_EAUTH, "authentication refused");
         return smtp_enter(s, SMTP_READY);

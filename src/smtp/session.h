@@ -49,6 +49,7 @@ typedef struct smtp_body {
     size_t size;   /* bytes on the wire with CRLF line ends */
     bool eightbit; /* has bytes over 127 */
     bool utf8;     /* the message needs SMTPUTF8 */
+    envoi_buf sig; /* the DKIM-Signature field sent before the message, or empty */
 } smtp_body;
 
 struct smtp_rcpt {
@@ -92,6 +93,7 @@ struct envoi_smtp {
     envoi_smtp_submit_fn submit; /* asynchronous mode when set */
     void *submit_ctx;
     char last_id[ENVOI_SMTP_ID_SIZE];
+    envoi_dkim_signer *dkim; /* borrowed; NULL: messages go unsigned */
 
     /* connection */
     enum smtp_state state;
@@ -137,6 +139,15 @@ void smtp_txn_fail(envoi_smtp *s, const char *what);
 /* async.c: the asynchronous mode: the message goes to the submitter. */
 int smtp_async_send(envoi_smtp *s, smtp_body *body, const char *from, const char *const *rcpts,
                     size_t nrcpts);
+
+/* sign.c: the DKIM signature of a message, over its bytes with CRLF line
+ * ends (as the wire carries them before dot-stuffing). smtp_sign_begin
+ * returns NULL with s->err filled; smtp_sign_finish appends the field to
+ * sig and frees st (also on error). smtp_sign_memory puts into out the
+ * field then data with its line ends made CRLF. */
+envoi_dkim_sign_state *smtp_sign_begin(envoi_smtp *s);
+int smtp_sign_finish(envoi_smtp *s, envoi_dkim_sign_state *st, envoi_buf *sig);
+int smtp_sign_memory(envoi_smtp *s, const void *data, size_t len, envoi_buf *out);
 
 /* body.c: measuring and streaming the body. */
 int smtp_body_prepare(envoi_smtp *s, smtp_body *b);

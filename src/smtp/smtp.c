@@ -68,6 +68,11 @@ int envoi_smtp_set_oauth_token(envoi_smtp *s, const char *user, const char *toke
     return proto_endpoint_set_login(&s->ep, user, token, true, &s->err);
 }
 
+int envoi_smtp_set_oauth(envoi_smtp *s, const char *user, envoi_oauth *o)
+{
+    return proto_endpoint_set_oauth(&s->ep, user, o, &s->err);
+}
+
 int envoi_smtp_set_auth_mechanism(envoi_smtp *s, const char *mechanism)
 {
     if (mechanism && !envoi_sasl_known(mechanism))
@@ -172,7 +177,10 @@ int envoi_smtp_connect(envoi_smtp *s)
         return envoi_err_set(&s->err, ENVOI_EINVAL, "no server set");
     if (!s->helo && default_helo(s) < 0)
         return ENVOI_ENOMEM;
-    int rc = proto_endpoint_open(&s->ep, default_port(s), &s->conn, &s->err);
+    int rc = proto_endpoint_fetch_token(&s->ep, &s->err);
+    if (rc < 0)
+        return rc;
+    rc = proto_endpoint_open(&s->ep, default_port(s), &s->conn, &s->err);
     if (rc < 0)
         return rc;
     s->pp.conn = s->conn;

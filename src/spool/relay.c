@@ -73,7 +73,9 @@ int spool_relay_configure(const spool_relay *r, envoi_smtp *s)
     int rc = envoi_smtp_set_server(s, r->host, r->port);
     if (rc == 0)
         rc = envoi_smtp_set_security(s, r->security);
-    if (rc == 0 && r->user && r->token)
+    if (rc == 0 && r->user && r->oauth)
+        rc = envoi_smtp_set_oauth(s, r->user, r->oauth);
+    else if (rc == 0 && r->user && r->token)
         rc = envoi_smtp_set_oauth_token(s, r->user, r->token);
     else if (rc == 0 && r->user && r->password)
         rc = envoi_smtp_set_login(s, r->user, r->password);
@@ -90,6 +92,8 @@ int spool_relay_configure(const spool_relay *r, envoi_smtp *s)
         rc = envoi_smtp_set_helo_name(s, r->helo);
     if (rc == 0)
         rc = envoi_smtp_set_partial_send(s, true);
+    if (rc == 0 && r->dkim)
+        rc = envoi_smtp_set_dkim(s, r->dkim);
     return rc;
 }
 

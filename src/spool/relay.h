@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "envoi/dkim.h"
+#include "envoi/oauth.h"
 #include "envoi/smtp.h"
 #include "envoi/tls.h"
 #include "spool/queue.h"
@@ -29,6 +31,11 @@ typedef struct spool_relay {
     const char *helo;         /* EHLO name; NULL: this host's name */
     unsigned max_connections; /* connections open at once over all workers; 0: one per worker */
     double rate;              /* messages per second over all workers; 0: no limit */
+    envoi_dkim_signer *dkim;  /* DKIM-signs each message sent; NULL: none. Borrowed (not
+                                 copied): shared read-only by the workers, it must live until
+                                 the delivery has stopped */
+    envoi_oauth *oauth;       /* gives the login's tokens instead of password/token; NULL:
+                                 none. Borrowed and shared by the workers like dkim */
 } spool_relay;
 
 /* A deep copy of r into out (strings duplicated; free with

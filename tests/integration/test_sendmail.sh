@@ -219,6 +219,23 @@ else
     fail "envoid binary present" "not executable: $ENVOID"
 fi
 
+# ---- direct mode with the account's DKIM keys: what arrives verifies -------------------------
+openssl genpkey -algorithm ed25519 -out "$T/dkim.pem" 2>/dev/null && chmod 600 "$T/dkim.pem"
+printf '[account main]\nserver = 127.0.0.1:%s\nsecurity = none\ntimeout = 20\nfrom = desk@example.org\ndkim-domain = example.org\ndkim-selector = desk\ndkim-key = %s\n' \
+    "$PORT" "$T/dkim.pem" >"$T/dkim.conf"
+printf 'Subject: signed by sendmail\nTo: someone@example.org\n\nA PHP mail() body.\n' >"$T/dkim.txt"
+run_stdin "$T/dkim.txt" "$ENVOI" sendmail -C "$T/dkim.conf" -t
+assert_eq "sendmail with the account's dkim-* keys: exit 0" 0 "$RC"
+N=$((N + 1))
+assert_ok "the message arrives DKIM-signed first, and python3-dkim verifies it" \
+    "${PY[@]}" "$(dirname "$0")/dkim_check.py" "$(eml $N)" --lf --first \
+    "example.org:desk:$T/dkim.pem"
+printf '[account main]\nserver = 127.0.0.1:%s\nsecurity = none\nfrom = desk@example.org\ndkim-domain = example.org\ndkim-selector = desk\n' \
+    "$PORT" >"$T/dkim-half.conf"
+run_stdin "$T/dkim.txt" "$ENVOI" sendmail -C "$T/dkim-half.conf" -t
+assert_eq "dkim-domain and dkim-selector without dkim-key: exit 78" 78 "$RC"
+assert_contains "it names the missing key" "$ERR" "dkim-key"
+
 DIRSPOOL=$T/dirspool
 printf '[sendmail]\nmode = queue\nspool = %s\n' "$DIRSPOOL" >"$T/dir.conf"
 run_stdin "$T/x.txt" "$ENVOI" sendmail -C "$T/dir.conf" dir@example.org

@@ -9,6 +9,8 @@
 # Users (passwd-file, {PLAIN}): alice/alice-secret and bob/bob-secret, uid/gid 1000, mail in
 # DIR/mail/USER/Maildir; carol/carol-secret keeps hers in mbox (DIR/mail/carol/inbox).
 # Certificates from certs.sh in DIR/certs (CA: DIR/certs/ca.pem).
+# With ENVOI_DOVECOT_OAUTH_URL set (an introspection URL, see oauth_server.py), XOAUTH2 and
+# OAUTHBEARER are offered too and their tokens checked by Dovecot's oauth2 passdb.
 # Writes DIR/dovecot.conf, DIR/dovecot.pid, DIR/lda_relay.pid and logs DIR/*.log.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -58,6 +60,26 @@ service $1 {
 EOF
 }
 
+# The oauth2 passdb, when ENVOI_DOVECOT_OAUTH_URL asks for it.
+write_oauth_passdb() { # DIR
+    [[ -n ${ENVOI_DOVECOT_OAUTH_URL:-} ]] || return 0
+    cat >"$1/dovecot-oauth2.conf.ext" <<EOF
+introspection_mode = post
+introspection_url = $ENVOI_DOVECOT_OAUTH_URL
+username_attribute = username
+active_attribute = active
+active_value = true
+force_introspection = yes
+EOF
+    cat <<EOF
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = $1/dovecot-oauth2.conf.ext
+}
+EOF
+}
+
 write_conf() { # DIR SUBMISSION SUBMISSIONS RELAY [POP3 POP3S IMAP IMAPS]
     local dir=$1 sub=$2 subs=$3 relay=$4 pop3=${5:-} pop3s=${6:-} imap=${7:-} imaps=${8:-}
     local protocols="submission"
@@ -93,7 +115,7 @@ namespace inbox {
     special_use = \\Junk
   }
 }
-auth_mechanisms = plain login cram-md5 apop
+auth_mechanisms = plain login cram-md5 apop${ENVOI_DOVECOT_OAUTH_URL:+ xoauth2 oauthbearer}
 ssl = yes
 ssl_cert = <$dir/certs/localhost.pem
 ssl_key = <$dir/certs/localhost.key
@@ -103,6 +125,7 @@ passdb {
   driver = passwd-file
   args = scheme=PLAIN $dir/users
 }
+$(write_oauth_passdb "$dir")
 userdb {
   driver = passwd-file
   args = $dir/users
