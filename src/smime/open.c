@@ -66,24 +66,6 @@ static int decode_body(const char *e, size_t hend, size_t len, envoi_buf *out)
     return rc;
 }
 
-static size_t next_line(const char *s, size_t len, size_t i)
-{
-    const char *nl = memchr(s + i, '\n', len - i);
-    return nl ? (size_t)(nl - s) + 1 : len;
-}
-
-static bool is_delimiter(const char *s, size_t len, size_t i, const char *b, size_t blen)
-{
-    if (len - i < blen + 2 || s[i] != '-' || s[i + 1] != '-' || memcmp(s + i + 2, b, blen) != 0)
-        return false;
-    size_t j = i + 2 + blen;
-    if (j + 1 < len && s[j] == '-' && s[j + 1] == '-')
-        j += 2;
-    while (j < len && (s[j] == ' ' || s[j] == '\t'))
-        j++;
-    return j == len || s[j] == '\r' || s[j] == '\n';
-}
-
 /* The first two parts of a multipart body: [start, end) of each, the CRLF
  * before a delimiter excluded. false when there are not two. */
 static bool two_parts(const char *s, size_t len, const char *b, size_t pos[4])
@@ -91,15 +73,15 @@ static bool two_parts(const char *s, size_t len, const char *b, size_t pos[4])
     size_t blen = strlen(b), found = 0, i = 0;
     size_t delim[3];
     while (i < len && found < 3) {
-        size_t eol = next_line(s, len, i);
-        if (is_delimiter(s, len, i, b, blen))
+        size_t eol = smime_next_line(s, len, i);
+        if (smime_is_delimiter(s, len, i, b, blen))
             delim[found++] = i;
         i = eol;
     }
     if (found < 3)
         return false;
     for (int k = 0; k < 2; k++) {
-        pos[2 * k] = next_line(s, len, delim[k]);
+        pos[2 * k] = smime_next_line(s, len, delim[k]);
         size_t end = delim[k + 1];
         if (end >= pos[2 * k] + 2 && s[end - 2] == '\r')
             end -= 2;

@@ -78,27 +78,6 @@ static int encode_leaf(const char *h, size_t hlen, const char *body, size_t blen
     return envoi_buf_append(out, "\r\n", 2);
 }
 
-/* Delimiter line "--boundary" (or the close "--boundary--") at s[i]. */
-static bool is_delimiter(const char *s, size_t len, size_t i, const char *b, size_t blen)
-{
-    if (len - i < blen + 2 || s[i] != '-' || s[i + 1] != '-')
-        return false;
-    if (memcmp(s + i + 2, b, blen) != 0)
-        return false;
-    size_t j = i + 2 + blen;
-    if (j + 1 < len && s[j] == '-' && s[j + 1] == '-')
-        j += 2;
-    while (j < len && (s[j] == ' ' || s[j] == '\t'))
-        j++;
-    return j == len || s[j] == '\r' || s[j] == '\n';
-}
-
-static size_t next_line(const char *s, size_t len, size_t i)
-{
-    const char *nl = memchr(s + i, '\n', len - i);
-    return nl ? (size_t)(nl - s) + 1 : len;
-}
-
 /* The body of a multipart: each part between delimiters made 7bit-safe. */
 static int multipart_7bit(const char *s, size_t len, const char *b, envoi_buf *out, int depth)
 {
@@ -106,8 +85,8 @@ static int multipart_7bit(const char *s, size_t len, const char *b, envoi_buf *o
     size_t part = (size_t)-1; /* start of the current part's content */
     size_t i = 0;
     while (i < len) {
-        size_t eol = next_line(s, len, i);
-        if (!is_delimiter(s, len, i, b, blen)) {
+        size_t eol = smime_next_line(s, len, i);
+        if (!smime_is_delimiter(s, len, i, b, blen)) {
             i = eol;
             continue;
         }

@@ -44,6 +44,11 @@ int smime_crlf(const char *src, size_t len, envoi_buf *out);
  * gets "text/plain" with the charset its bytes need. 0 or ENVOI_ENOMEM. */
 int smime_split_message(const char *src, size_t len, smime_split *sp);
 void smime_split_free(smime_split *sp);
+/* Where the line after the one at s[i] starts (len when it is the last). */
+size_t smime_next_line(const char *s, size_t len, size_t i);
+/* Is the line at s[i] the delimiter "--b" or the close "--b--" of a
+ * multipart body (blen: b's length; trailing blanks allowed)? */
+bool smime_is_delimiter(const char *s, size_t len, size_t i, const char *b, size_t blen);
 /* The end of the header block of a CRLF entity: offset of the body (just
  * past the empty line), or len when there is no empty line. */
 size_t smime_header_end(const char *s, size_t len);

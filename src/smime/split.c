@@ -27,6 +27,24 @@ int smime_crlf(const char *src, size_t len, envoi_buf *out)
     return 0;
 }
 
+size_t smime_next_line(const char *s, size_t len, size_t i)
+{
+    const char *nl = memchr(s + i, '\n', len - i);
+    return nl ? (size_t)(nl - s) + 1 : len;
+}
+
+bool smime_is_delimiter(const char *s, size_t len, size_t i, const char *b, size_t blen)
+{
+    if (len - i < blen + 2 || s[i] != '-' || s[i + 1] != '-' || memcmp(s + i + 2, b, blen) != 0)
+        return false;
+    size_t j = i + 2 + blen;
+    if (j + 1 < len && s[j] == '-' && s[j + 1] == '-')
+        j += 2;
+    while (j < len && (s[j] == ' ' || s[j] == '\t'))
+        j++;
+    return j == len || s[j] == '\r' || s[j] == '\n';
+}
+
 size_t smime_header_end(const char *s, size_t len)
 {
     if (len >= 2 && s[0] == '\r' && s[1] == '\n')

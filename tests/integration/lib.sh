@@ -106,6 +106,24 @@ require() { # DESCRIPTION CMD...
     fi
 }
 
+# The independent DKIM verifier: Debian's python3-dkim, keys from files (see dkim_check.py).
+DKIM_CHECK=("${PY[@]}" "$ENVOI_TESTS/integration/dkim_check.py")
+
+# Does every DKIM signature of FILE verify with python3-dkim?
+assert_dkim() { # DESCRIPTION FILE [dkim_check.py options and keys...]
+    local what=$1 file=$2 out
+    shift 2
+    if [[ -z $file || ! -f $file ]]; then
+        fail "$what" "no message file"
+        return
+    fi
+    if out=$(timeout -k 5 30 "${DKIM_CHECK[@]}" "$file" "$@" 2>&1); then
+        pass "$what"
+    else
+        fail "$what" "$out"
+    fi
+}
+
 # A file only its owner can read (envoi refuses password files others can read).
 secret_file() { # PATH TEXT
     (umask 077 && printf '%s\n' "$2" >"$1")

@@ -9,7 +9,6 @@
 . "$(dirname "$0")/lib.sh"
 require_envoi
 
-DKIM_CHECK=("${PY[@]}" "$HERE/dkim_check.py")
 
 sign() { # ARGS...
     "${ENVOI_CMD[@]}" dkim sign "$@"

@@ -11,7 +11,6 @@ require_envoi
 require_envoid
 export XDG_CONFIG_HOME=$T/xdg
 
-DKIM_CHECK=("${PY[@]}" "$HERE/dkim_check.py")
 
 jf() { # JSON EXPR
     "${PY[@]}" -c 'import json,sys; d=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2" 2>/dev/null
@@ -33,21 +32,6 @@ final_status() { # PORT ID
         sleep 0.1
     done
     echo "$status"
-}
-
-assert_dkim() { # DESCRIPTION FILE [dkim_check options and keys...]
-    local what=$1 file=$2
-    shift 2
-    if [[ -z $file || ! -f $file ]]; then
-        fail "$what" "no message file"
-        return
-    fi
-    local out
-    if out=$("${DKIM_CHECK[@]}" "$file" "$@" 2>&1); then
-        pass "$what"
-    else
-        fail "$what" "$out"
-    fi
 }
 
 # The message aiosmtpd saved in DIR whose Subject is SUBJECT.

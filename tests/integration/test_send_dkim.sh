@@ -12,7 +12,6 @@
 require_envoi
 export XDG_CONFIG_HOME=$T/xdg
 
-DKIM_CHECK=("${PY[@]}" "$HERE/dkim_check.py")
 
 # ---- keys and certificates, made here ---------------------------------------------------------
 K=$T/keys
@@ -54,22 +53,6 @@ require "smtp-sink started" start_smtp_sink "$SINK" "$SINK_PORT" --save --no-aut
 # The newest message aiosmtpd saved in DIR.
 last_saved() { # DIR
     find "$1/saved" -name 'msg-*.eml' 2>/dev/null | sort | tail -1
-}
-
-# assert_dkim DESCRIPTION FILE [dkim_check options and keys...]
-assert_dkim() {
-    local what=$1 file=$2
-    shift 2
-    if [[ -z $file || ! -f $file ]]; then
-        fail "$what" "no message file"
-        return
-    fi
-    local out
-    if out=$("${DKIM_CHECK[@]}" "$file" "$@" 2>&1); then
-        pass "$what"
-    else
-        fail "$what" "$out"
-    fi
 }
 
 printf '%s\n' 'Hello,' '.' '..leading dots' 'a line with trailing space   ' '' '' >"$T/text.txt"

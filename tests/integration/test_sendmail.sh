@@ -227,9 +227,8 @@ printf 'Subject: signed by sendmail\nTo: someone@example.org\n\nA PHP mail() bod
 run_stdin "$T/dkim.txt" "$ENVOI" sendmail -C "$T/dkim.conf" -t
 assert_eq "sendmail with the account's dkim-* keys: exit 0" 0 "$RC"
 N=$((N + 1))
-assert_ok "the message arrives DKIM-signed first, and python3-dkim verifies it" \
-    "${PY[@]}" "$(dirname "$0")/dkim_check.py" "$(eml $N)" --lf --first \
-    "example.org:desk:$T/dkim.pem"
+assert_dkim "the message arrives DKIM-signed first, and python3-dkim verifies it" "$(eml $N)" \
+    --lf --first "example.org:desk:$T/dkim.pem"
 printf '[account main]\nserver = 127.0.0.1:%s\nsecurity = none\nfrom = desk@example.org\ndkim-domain = example.org\ndkim-selector = desk\n' \
     "$PORT" >"$T/dkim-half.conf"
 run_stdin "$T/dkim.txt" "$ENVOI" sendmail -C "$T/dkim-half.conf" -t
