@@ -195,6 +195,44 @@ static void test_dry_run_needs_no_server(void **state)
     cli_send_args_free(&a);
 }
 
+static void test_password_env_names_the_variable(void **state)
+{
+    (void)state;
+    load_account("[account work]\nserver = smtp.example.org\nuser = me\n"
+                 "password-env = WORK_PASSWORD\n");
+    cli_send_args a;
+    cli_send_plan p;
+    envoi_buf why = ENVOI_BUF_INIT;
+    assert_int_equal(PLAN(&p, &a, &acc, NULL, &why, "--to", "b@x", "--from", "a@x"), 0);
+    assert_int_equal(p.secret_kind, CLI_SECRET_ENV_NAMED);
+    assert_string_equal(p.secret_source, "WORK_PASSWORD");
+    cli_send_plan_free(&p);
+    cli_send_args_free(&a);
+}
+
+static void test_oauth_endpoint_without_user_is_a_usage_error(void **state)
+{
+    (void)state;
+    load_account("[account work]\nserver = smtp.example.org\n"
+                 "oauth-token-endpoint = https://oauth.example.org/token\n"
+                 "oauth-client-id = envoi\noauth-refresh-token-file = /rt\n");
+    cli_send_args a;
+    cli_send_plan p;
+    envoi_buf why = ENVOI_BUF_INIT;
+    assert_int_equal(PLAN(&p, &a, &acc, NULL, &why, "--to", "b@x", "--from", "a@x"), CLI_USAGE);
+    assert_non_null(strstr(why.data, "oauth-token-endpoint needs a user"));
+    envoi_buf_free(&why);
+    cli_send_plan_free(&p);
+    cli_send_args_free(&a);
+    assert_int_equal(
+        PLAN(&p, &a, &acc, NULL, &why, "--to", "b@x", "--from", "a@x", "--user", "me@example.org"),
+        0);
+    assert_true(p.oauth_refresh);
+    envoi_buf_free(&why);
+    cli_send_plan_free(&p);
+    cli_send_args_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -205,6 +243,8 @@ int main(void)
         cmocka_unit_test(test_security_and_port_defaults_follow_the_login),
         cmocka_unit_test(test_missing_essentials_are_usage_errors),
         cmocka_unit_test(test_dry_run_needs_no_server),
+        cmocka_unit_test_teardown(test_password_env_names_the_variable, teardown),
+        cmocka_unit_test_teardown(test_oauth_endpoint_without_user_is_a_usage_error, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
