@@ -120,8 +120,7 @@ static int hand_secret(cli_mail_session *m)
     if (p->secret_kind == CLI_SECRET_NONE)
         return 0;
     envoi_buf secret = ENVOI_BUF_INIT;
-    int rc =
-        cli_secret_read(p->secret_kind, p->secret_source, m->errout, m->command, &secret, &m->err);
+    int rc = cli_secret_read(p->secret_kind, p->secret_source, &secret, &m->err);
     if (rc == 0) {
         bool oauth = p->secret_kind == CLI_SECRET_OAUTH;
         if (m->imap)
@@ -171,8 +170,8 @@ static int configure(cli_mail_session *m, const cli_mail_args *a)
     if (rc == 0)
         rc = cli_trace_open(&m->trace, a->server.trace, a->verbose, m->errout, &m->err);
     if (rc == 0 && m->trace.out)
-        rc = check_setting(m, envoi_pop3_set_trace(s, cli_trace_line, &m->trace), "--verbose",
-                           NULL);
+        rc =
+            check_setting(m, envoi_pop3_set_trace(s, cli_trace_line, &m->trace), "--verbose", NULL);
     return rc;
 }
 
@@ -203,8 +202,8 @@ static int configure_imap(cli_mail_session *m, const cli_mail_args *a)
     if (rc == 0)
         rc = cli_trace_open(&m->trace, a->server.trace, a->verbose, m->errout, &m->err);
     if (rc == 0 && m->trace.out)
-        rc = check_setting(m, envoi_imap_set_trace(s, cli_trace_line, &m->trace), "--verbose",
-                           NULL);
+        rc =
+            check_setting(m, envoi_imap_set_trace(s, cli_trace_line, &m->trace), "--verbose", NULL);
     return rc;
 }
 

@@ -109,11 +109,8 @@ static int append_secret(envoi_buf *out, const char *value, envoi_error *err)
     return 0;
 }
 
-int cli_secret_read(cli_secret_kind kind, const char *source, FILE *errout, const char *command,
-                    envoi_buf *out, envoi_error *err)
+int cli_secret_read(cli_secret_kind kind, const char *source, envoi_buf *out, envoi_error *err)
 {
-    (void)errout;
-    (void)command;
     bool loose = false;
     int rc = 0;
     switch (kind) {

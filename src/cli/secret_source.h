@@ -1,5 +1,6 @@
 /* Where passwords and tokens come from: the first line of a file readable
- * only by its owner, of a command's output, or an environment variable. The caller wipes the buffer (envoi_buf_wipe_free). */
+ * only by its owner, of a command's output, or an environment variable. The caller wipes the buffer
+ * (envoi_buf_wipe_free). */
 #ifndef ENVOI_CLI_SECRET_SOURCE_H
 #define ENVOI_CLI_SECRET_SOURCE_H
 
@@ -23,7 +24,6 @@ int cli_secret_from_command(const char *command, envoi_buf *out, envoi_error *er
  * CLI_SECRET_NONE). A password file its group or others can read is
  * refused (ENVOI_ECONFIG), and so is a password-env variable that is not
  * set. Returns 0 or the code of the failure in err. */
-int cli_secret_read(cli_secret_kind kind, const char *source, FILE *errout, const char *command,
-                    envoi_buf *out, envoi_error *err);
+int cli_secret_read(cli_secret_kind kind, const char *source, envoi_buf *out, envoi_error *err);
 
 #endif

@@ -194,7 +194,7 @@ static int hand_secret(send_run *r)
     if (p->secret_kind == CLI_SECRET_NONE)
         return 0;
     envoi_buf secret = ENVOI_BUF_INIT;
-    int rc = cli_secret_read(p->secret_kind, p->secret_source, r->errout, "send", &secret, &r->err);
+    int rc = cli_secret_read(p->secret_kind, p->secret_source, &secret, &r->err);
     if (rc == 0) {
         rc = p->secret_kind == CLI_SECRET_OAUTH
                  ? envoi_smtp_set_oauth_token(r->smtp, p->user, secret.data)
@@ -257,8 +257,8 @@ static int configure_delivery(send_run *r)
     if (rc == 0)
         rc = cli_trace_open(&r->trace, a->trace, a->verbose, r->errout, &r->err);
     if (rc == 0 && r->trace.out)
-        rc = check_setting(r, envoi_smtp_set_trace(s, cli_trace_line, &r->trace), "--verbose",
-                           NULL);
+        rc =
+            check_setting(r, envoi_smtp_set_trace(s, cli_trace_line, &r->trace), "--verbose", NULL);
     return rc;
 }
 

@@ -25,12 +25,12 @@ static void trace_line(void *ctx, bool sent, const char *line)
 }
 
 /* Read the password or token, hand it to the session, wipe it. */
-static int hand_secret(envoi_smtp *s, const cli_send_plan *p, FILE *errout, envoi_error *err)
+static int hand_secret(envoi_smtp *s, const cli_send_plan *p, envoi_error *err)
 {
     if (p->secret_kind == CLI_SECRET_NONE)
         return 0;
     envoi_buf secret = ENVOI_BUF_INIT;
-    int rc = cli_secret_read(p->secret_kind, p->secret_source, errout, "sendmail", &secret, err);
+    int rc = cli_secret_read(p->secret_kind, p->secret_source, &secret, err);
     if (rc == 0) {
         rc = p->secret_kind == CLI_SECRET_OAUTH
                  ? envoi_smtp_set_oauth_token(s, p->user, secret.data)
@@ -126,7 +126,7 @@ static int transmit(envoi_smtp *s, const cli_send_plan *p, const cli_sendmail_jo
         report_failure(&err, NULL, job->errout);
         return EX_CONFIG;
     }
-    if (hand_secret(s, p, job->errout, &err) < 0 || hand_extras(s, p, &job->conf->acc, x, &err) < 0)
+    if (hand_secret(s, p, &err) < 0 || hand_extras(s, p, &job->conf->acc, x, &err) < 0)
         return report_failure(&err, NULL, job->errout);
     rc = envoi_smtp_send_data(s, job->src->data, job->src->len, job->from, job->rcpts, job->nrcpts);
     if (rc < 0) {

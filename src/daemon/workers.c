@@ -129,7 +129,7 @@ static int start_with_relay(const envoid_workers_ctx *ctx, const spool_delivery_
         rc = load_oauth(ctx, &plan, oauth, err);
     envoi_buf secret = ENVOI_BUF_INIT;
     if (rc == 0 && plan.secret_kind != CLI_SECRET_NONE)
-        rc = cli_secret_read(plan.secret_kind, plan.secret_source, stderr, "envoid", &secret, err);
+        rc = cli_secret_read(plan.secret_kind, plan.secret_source, &secret, err);
     if (rc == 0) {
         spool_relay relay;
         fill_relay(ctx, &plan, secret.data, &relay);
