@@ -134,13 +134,28 @@ static int check_signers(smime_layer_ctx *c, CMS_ContentInfo *cms)
     return 0;
 }
 
+/* The detached content as a buffering filter over a memory BIO. Not a bare
+ * memory BIO: OpenSSL 3.0's CMS_verify copies one, with CMS_BINARY, and
+ * leaks the copy when the signed-data cannot be set up (an empty
+ * digestAlgorithms set, for one); any other BIO type is read in place. */
+static BIO *detached_content(const char *detached, size_t dlen)
+{
+    BIO *mem = BIO_new_mem_buf(detached, (int)dlen);
+    BIO *buffer = mem ? BIO_new(BIO_f_buffer()) : NULL;
+    if (!buffer) {
+        BIO_free(mem);
+        return NULL;
+    }
+    return BIO_push(buffer, mem);
+}
+
 int smime_verify_layer(smime_layer_ctx *c, CMS_ContentInfo *cms, const char *detached, size_t dlen,
                        envoi_buf *inner)
 {
-    BIO *dcont = detached ? BIO_new_mem_buf(detached, (int)dlen) : NULL;
+    BIO *dcont = detached ? detached_content(detached, dlen) : NULL;
     BIO *out = inner ? BIO_new(BIO_s_mem()) : NULL;
     if ((detached && !dcont) || (inner && !out)) {
-        BIO_free(dcont);
+        BIO_free_all(dcont);
         BIO_free(out);
         return envoi_err_set(&c->s->err, ENVOI_ENOMEM, "out of memory");
     }
@@ -176,7 +191,7 @@ int smime_verify_layer(smime_layer_ctx *c, CMS_ContentInfo *cms, const char *det
             rc = envoi_err_set(&c->s->err, ENVOI_ENOMEM, "out of memory");
     }
     ERR_clear_error();
-    BIO_free(dcont);
+    BIO_free_all(dcont);
     BIO_free(out);
     return rc;
 }
