@@ -62,6 +62,10 @@ def compute(runs, workers):
               one("e2e.envoid_lib_1"), one("e2e.direct_1"), 0.8),
         ratio("end to end: envoid 1 worker / envoi send, one process per message",
               one("e2e.envoid_1"), one("e2e.direct_cli")),
+        ratio("end to end: envoid 1 worker, DKIM ed25519 at delivery / unsigned",
+              one("e2e.envoid_dkim_ed25519"), one("e2e.envoid_1")),
+        ratio("end to end: envoid 1 worker, DKIM rsa-2048 at delivery / unsigned",
+              one("e2e.envoid_dkim_rsa"), one("e2e.envoid_1")),
     ] + ([ratio(f"end to end: envoid {workers} workers / direct, {workers} connections",
                 one(f"e2e.envoid_{workers}"), one(f"e2e.direct_{workers}"))]
          if workers != "1" else [])
